@@ -1,0 +1,111 @@
+# edgeprobe: watches Lync / Skype for Business Edge certificates.
+
+PREFIX	?= /usr/local
+DESTDIR	?=
+SBINDIR	 = $(PREFIX)/sbin
+MANDIR	 = $(PREFIX)/share/man
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+UNITDIR	?= $(PREFIX)/lib/systemd/system
+
+CC	?= cc
+PKG_CONFIG ?= pkg-config
+PKGS	 = openssl libevent libevent_openssl libconfig jansson
+TESTPKGS = cmocka
+
+CFLAGS	?= -O2 -g
+WARNINGS = -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
+	   -Wshadow -Wpointer-arith -Wcast-qual -Wwrite-strings -Wformat=2
+ALLCFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
+	   $(WARNINGS) $(CFLAGS) -Iinclude -MMD -MP \
+	   $(shell $(PKG_CONFIG) --cflags $(PKGS))
+LIBS	 = $(shell $(PKG_CONFIG) --libs $(PKGS))
+
+# make SANITIZE=1 ...: everything under ASan + UBSan, in its own tree.
+ifeq ($(SANITIZE),1)
+BUILD	 = build/san
+ALLCFLAGS += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	   -fno-sanitize-recover=all
+LDSAN	 = -fsanitize=address,undefined
+else
+BUILD	 = build
+endif
+
+# The program, one concern per file (see README.md "Layout").
+SRCS	 = src/log.c src/xmalloc.c src/finding.c src/chain.c src/policy.c \
+	   src/result.c src/conf.c src/tlsctx.c src/probe.c src/report.c \
+	   src/logfmt.c src/once.c
+MAIN	 = src/main.c
+OBJS	 = $(SRCS:src/%.c=$(BUILD)/obj/%.o)
+LIB	 = $(BUILD)/libedgeprobe.a
+PROG	 = $(BUILD)/edgeprobe
+
+# Test support: certificate minting and loopback servers.
+TLSRCS	 = tests/lib/mint.c tests/lib/tlsserver.c
+TLOBJS	 = $(TLSRCS:tests/lib/%.c=$(BUILD)/tobj/%.o)
+TLIB	 = $(BUILD)/libtest.a
+FIXTURE	 = $(BUILD)/tests/epfixture
+
+UNITS	 = $(wildcard tests/unit/test_*.c)
+UNITBINS = $(UNITS:tests/unit/%.c=$(BUILD)/tests/%)
+
+all: $(PROG)
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) -c -o $@ $<
+
+$(LIB): $(OBJS)
+	@rm -f $@
+	ar rcs $@ $(OBJS)
+
+$(PROG): $(BUILD)/obj/main.o $(LIB)
+	$(CC) $(LDFLAGS) $(LDSAN) -o $@ $(BUILD)/obj/main.o $(LIB) $(LIBS)
+
+$(BUILD)/tobj/%.o: tests/lib/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) -Itests/lib -c -o $@ $<
+
+$(TLIB): $(TLOBJS)
+	@rm -f $@
+	ar rcs $@ $(TLOBJS)
+
+$(FIXTURE): tests/lib/epfixture.c $(TLIB) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) -Itests/lib $(LDFLAGS) $(LDSAN) -o $@ $< $(TLIB) $(LIB) $(LIBS) -lpthread
+
+# A unit test links only what it uses out of the library.
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(TLIB) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) -Itests/lib $(shell $(PKG_CONFIG) --cflags $(TESTPKGS)) \
+	    $(LDFLAGS) $(LDSAN) -o $@ $< $(TLIB) $(LIB) $(LIBS) \
+	    $(shell $(PKG_CONFIG) --libs $(TESTPKGS)) -lpthread
+
+tests: $(PROG) $(FIXTURE) $(UNITBINS)
+
+# `make deps` installs the Debian packages when they are missing.
+deps:
+	@sh tests/deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory tests
+	@BUILD=$(BUILD) sh tests/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory $(PROG) $(FIXTURE)
+	@BUILD=$(BUILD) sh tests/demo.sh
+
+install: $(PROG)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)/edgeprobe \
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 755 $(PROG) $(DESTDIR)$(SBINDIR)/edgeprobe
+	install -m 644 conf/edgeprobe.conf $(DESTDIR)$(SYSCONFDIR)/edgeprobe/edgeprobe.conf
+	install -m 644 systemd/edgeprobe.service $(DESTDIR)$(UNITDIR)/edgeprobe.service
+	install -m 644 man/edgeprobe.8 $(DESTDIR)$(MANDIR)/man8/edgeprobe.8
+	install -m 644 man/edgeprobe.conf.5 $(DESTDIR)$(MANDIR)/man5/edgeprobe.conf.5
+
+clean:
+	rm -rf build
+
+.PHONY: all tests deps check demo install clean
+
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tobj/*.d $(BUILD)/tests/*.d)

@@ -1,0 +1,82 @@
+/*
+ * probe.h: the probe engine, a small asynchronous client library.
+ *
+ * One libevent loop does DNS (evdns: every A and AAAA), non-blocking TCP
+ * connects and TLS handshakes with SNI, and captures the chain exactly as the
+ * server presented it. At most `concurrency` probes are in flight; the rest
+ * wait in a FIFO. Each probe has one deadline covering connect + handshake.
+ * probe.c is the only file that registers libevent callbacks: the daemon's
+ * timers and signals go through probe_timer_* and probe_signal below.
+ */
+#ifndef EDGEPROBE_PROBE_H
+#define EDGEPROBE_PROBE_H
+
+#include <stddef.h>
+#include <openssl/ssl.h>
+
+#include "chain.h"
+
+struct probe_engine;
+struct probe_timer;
+
+struct probe_req {
+	const char	*address;	/* numeric IPv4 or IPv6 */
+	int		 port;
+	const char	*sni;		/* NULL or "": no SNI */
+	int		 timeout_ms;	/* connect + handshake */
+};
+
+enum probe_error {
+	PROBE_OK = 0,
+	PROBE_CONNECT_FAILED,
+	PROBE_TIMEOUT,
+	PROBE_HANDSHAKE_FAILED
+};
+
+struct probe_outcome {
+	enum probe_error	 err;
+	char			 cause[256];	/* why, when err != PROBE_OK */
+	STACK_OF(X509)		*chain;		/* as presented, leaf first, never NULL;
+						   the callback owns it (may steal: set NULL) */
+	int			 has_tls;	/* ServerHello was seen */
+	double			 handshake_ms;	/* connect start to handshake end */
+	int			 tls_version;	/* TLS1_2_VERSION ...; 0 unknown */
+	char			 version_name[16];
+	char			 cipher[64];
+	int			 cert_requested;	/* a CertificateRequest came */
+};
+
+typedef void	(*probe_done_cb)(struct probe_outcome *, void *);
+typedef void	(*probe_resolve_cb)(const char *name, struct strlist *addrs,
+		    const char *error, void *);
+typedef void	(*probe_event_cb)(void *);
+
+/* The engine borrows ctx, which must outlive it. NULL with *cause on error. */
+struct probe_engine	*probe_engine_new(SSL_CTX *ctx, int concurrency,
+			    char **cause);
+void			 probe_engine_free(struct probe_engine *);
+void			 probe_engine_set_concurrency(struct probe_engine *, int);
+/* Run the loop until nothing is pending or probe_engine_stop(). */
+int			 probe_engine_run(struct probe_engine *);
+void			 probe_engine_stop(struct probe_engine *);
+size_t			 probe_engine_inflight(const struct probe_engine *);
+size_t			 probe_engine_queued(const struct probe_engine *);
+
+/* Queue one probe; done is called exactly once, from the loop. */
+void			 probe_start(struct probe_engine *,
+			    const struct probe_req *, probe_done_cb, void *);
+
+/* Resolve name (A and AAAA, or a numeric address as is); cb exactly once. */
+void			 probe_resolve(struct probe_engine *, const char *,
+			    probe_resolve_cb, void *);
+
+/* Timers and signals for the engine's users. */
+struct probe_timer	*probe_timer_new(struct probe_engine *, probe_event_cb,
+			    void *);
+void			 probe_timer_set(struct probe_timer *, long ms);
+void			 probe_timer_clear(struct probe_timer *);
+void			 probe_timer_free(struct probe_timer *);
+int			 probe_signal(struct probe_engine *, int signo,
+			    probe_event_cb, void *);
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * result.h: what one probe of one endpoint produced, judged.
+ *
+ * An endpoint is target x member address x port. A result is a plain value
+ * struct owned by whoever created it; report and logfmt only read it.
+ */
+#ifndef EDGEPROBE_RESULT_H
+#define EDGEPROBE_RESULT_H
+
+#include <openssl/x509.h>
+
+#include "finding.h"
+
+struct result {
+	char			*target;
+	char			*host;
+	char			*address;	/* numeric, or the name that did not resolve */
+	int			 port;
+	char			*sni;
+
+	enum status		 status;
+	int			 has_tls;	/* a TLS session reached ServerHello+Certificate */
+	double			 handshake_ms;	/* valid when has_tls */
+	char			 tls_version[16];
+	char			 cipher[64];
+	int			 client_cert_requested;
+	int			 has_days;
+	long long		 days_left;
+	STACK_OF(X509)		*chain;		/* as presented, leaf first; never NULL */
+	char			 leaf_sha256[65];	/* "" without a leaf */
+	struct findings		 findings;
+};
+
+struct result	*result_new(const char *target, const char *host,
+		    const char *address, int port, const char *sni);
+void		 result_free(struct result *);
+/* Recompute status from the findings (info findings do not count). */
+void		 result_finish(struct result *);
+/* The worst status of n results. */
+enum status	 result_worst(struct result *const *, size_t);
+
+#endif
