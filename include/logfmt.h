@@ -18,6 +18,8 @@ char	*logfmt_result(const struct result *);
 char	*logfmt_status_change(const struct result *, enum status from);
 /* "event=cert_change target=... from_sha256=... to_sha256=..." */
 char	*logfmt_cert_change(const struct result *, const char *from_sha256);
+/* The distinct warning/critical codes, "A,B", or "-"; caller frees. */
+char	*logfmt_findings(const struct result *);
 /* Append key=value (quoted as needed) to a malloc'ed line; returns it. */
 char	*logfmt_append(char *line, const char *key, const char *value);
 
