@@ -23,7 +23,8 @@ enum mint_keytype {
 
 struct mint_spec {
 	const char		*cn;		/* subject CN; NULL: none */
-	const unsigned char	*cn_raw;	/* raw CN bytes as UTF8String (invalid UTF-8 ok) */
+	const unsigned char	*cn_raw;	/* raw CN bytes as UTF8String (NUL ok); */
+						/* invalid UTF-8: T61String, see mint.c */
 	size_t			 cn_raw_len;
 	const char		*o;		/* subject O; NULL: none */
 	const char *const	*dns;		/* DNS SANs in order */

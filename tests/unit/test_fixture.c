@@ -1,0 +1,661 @@
+/*
+ * test_fixture.c: the test fixture library checks itself. Minted
+ * certificates are parsed back with the OpenSSL API and must carry exactly
+ * the requested fields; the loopback servers must behave as named.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "mint.h"
+
+#define DAY	(24L * 60 * 60)
+
+static void	 cn_of(X509 *, char *, size_t);
+static void	 o_of(X509 *, char *, size_t);
+static int	 sig_nid(X509 *);
+static int	 verify_chain(X509 *, X509 *const *, size_t, X509 *);
+static uint32_t	 eku_of(X509 *);
+static X509	*roundtrip(const struct mint_spec *, EVP_PKEY *);
+
+/* The subject CN as a NUL-terminated string. */
+static void
+cn_of(X509 *x, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName,
+	    buf, (int)len);
+}
+
+/* The subject O as a NUL-terminated string. */
+static void
+o_of(X509 *x, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	X509_NAME_get_text_by_NID(X509_get_subject_name(x),
+	    NID_organizationName, buf, (int)len);
+}
+
+/* The signature algorithm NID. */
+static int
+sig_nid(X509 *x)
+{
+	return X509_get_signature_nid(x);
+}
+
+/* The extended key usage bits, or UINT32_MAX when there is no EKU. */
+static uint32_t
+eku_of(X509 *x)
+{
+	if ((X509_get_extension_flags(x) & EXFLAG_XKUSAGE) == 0)
+		return UINT32_MAX;
+	return X509_get_extended_key_usage(x);
+}
+
+/* Verify leaf through the untrusted certificates to root: X509_V_OK or error. */
+static int
+verify_chain(X509 *leaf, X509 *const *untrusted, size_t n, X509 *root)
+{
+	X509_STORE	*store;
+	X509_STORE_CTX	*ctx;
+	STACK_OF(X509)	*sk;
+	int		 rc;
+
+	store = X509_STORE_new();
+	assert_non_null(store);
+	assert_int_equal(X509_STORE_add_cert(store, root), 1);
+	sk = mint_stack(untrusted, n);
+	assert_non_null(sk);
+	ctx = X509_STORE_CTX_new();
+	assert_non_null(ctx);
+	assert_int_equal(X509_STORE_CTX_init(ctx, store, leaf, sk), 1);
+	X509_STORE_CTX_set_depth(ctx, 200);
+	rc = X509_verify_cert(ctx) == 1 ? X509_V_OK :
+	    X509_STORE_CTX_get_error(ctx);
+	X509_STORE_CTX_free(ctx);
+	sk_X509_pop_free(sk, X509_free);
+	X509_STORE_free(store);
+	return rc;
+}
+
+/* The seed certificate carries exactly the seed's fields. */
+static void
+test_mint_edge(void **state)
+{
+	struct mint_pki		 pki;
+	struct mint_spec	 spec;
+	EVP_PKEY		*key;
+	X509			*leaf;
+	GENERAL_NAMES		*gens;
+	GENERAL_NAME		*gen;
+	STACK_OF(DIST_POINT)	*dps;
+	DIST_POINT		*dp;
+	const char *const	 want[] = {
+		"sip.contoso.com", "webcon.contoso.com", "sip.fabrikam.com"
+	};
+	char			 buf[256];
+	time_t			 now = time(NULL);
+	int			 i, n;
+
+	(void)state;
+	assert_int_equal(mint_pki_init(&pki, MINT_RSA, 0), 0);
+	mint_spec_edge(&spec);
+	key = mint_key(MINT_RSA, 0);
+	assert_non_null(key);
+	assert_int_equal(EVP_PKEY_get_bits(key), 2048);
+	leaf = mint_cert(&spec, key, pki.inter, pki.inter_key);
+	assert_non_null(leaf);
+
+	cn_of(leaf, buf, sizeof(buf));
+	assert_string_equal(buf, "sip.contoso.com");
+	o_of(leaf, buf, sizeof(buf));
+	assert_string_equal(buf, "Contoso");
+	assert_int_equal(X509_NAME_entry_count(X509_get_subject_name(leaf)),
+	    2);
+	assert_int_equal(X509_NAME_cmp(X509_get_issuer_name(leaf),
+	    X509_get_subject_name(pki.inter)), 0);
+	assert_int_equal(X509_get_version(leaf), X509_VERSION_3);
+
+	gens = X509_get_ext_d2i(leaf, NID_subject_alt_name, NULL, NULL);
+	assert_non_null(gens);
+	n = sk_GENERAL_NAME_num(gens);
+	assert_int_equal(n, 3);
+	for (i = 0; i < n; i++) {
+		gen = sk_GENERAL_NAME_value(gens, i);
+		assert_int_equal(gen->type, GEN_DNS);
+		assert_int_equal(ASN1_STRING_length(gen->d.dNSName),
+		    (int)strlen(want[i]));
+		assert_memory_equal(ASN1_STRING_get0_data(gen->d.dNSName),
+		    want[i], strlen(want[i]));
+	}
+	GENERAL_NAMES_free(gens);
+
+	assert_int_equal(eku_of(leaf), XKU_SSL_SERVER | XKU_SSL_CLIENT);
+	assert_int_equal(X509_check_ca(leaf), 0);
+	assert_int_equal(X509_get_key_usage(leaf),
+	    KU_DIGITAL_SIGNATURE | KU_KEY_ENCIPHERMENT);
+	assert_int_equal(sig_nid(leaf), NID_sha256WithRSAEncryption);
+
+	dps = X509_get_ext_d2i(leaf, NID_crl_distribution_points, NULL, NULL);
+	assert_non_null(dps);
+	assert_int_equal(sk_DIST_POINT_num(dps), 1);
+	dp = sk_DIST_POINT_value(dps, 0);
+	assert_non_null(dp->distpoint);
+	assert_int_equal(dp->distpoint->type, 0);
+	assert_int_equal(sk_GENERAL_NAME_num(dp->distpoint->name.fullname), 1);
+	gen = sk_GENERAL_NAME_value(dp->distpoint->name.fullname, 0);
+	assert_int_equal(gen->type, GEN_URI);
+	assert_string_equal((const char *)ASN1_STRING_get0_data(
+	    gen->d.uniformResourceIdentifier),
+	    "http://crl.example.test/edge.crl");
+	sk_DIST_POINT_pop_free(dps, DIST_POINT_free);
+
+	/* Defaults: notBefore now - 1 day, notAfter now + 365 days. */
+	assert_true(X509_cmp_time(X509_get0_notBefore(leaf), &now) < 0);
+	now -= DAY + 60;
+	assert_true(X509_cmp_time(X509_get0_notBefore(leaf), &now) > 0);
+	now += DAY + 60 + 364 * DAY;
+	assert_true(X509_cmp_time(X509_get0_notAfter(leaf), &now) > 0);
+	now += 2 * DAY;
+	assert_true(X509_cmp_time(X509_get0_notAfter(leaf), &now) < 0);
+
+	assert_int_equal(X509_check_issued(pki.inter, leaf), X509_V_OK);
+	assert_non_null(X509_get0_authority_key_id(leaf));
+	assert_int_equal(ASN1_OCTET_STRING_cmp(X509_get0_authority_key_id(leaf),
+	    X509_get0_subject_key_id(pki.inter)), 0);
+	assert_int_equal(X509_verify(leaf, pki.inter_key), 1);
+	assert_int_equal(verify_chain(leaf, &pki.inter, 1, pki.root),
+	    X509_V_OK);
+	assert_int_equal(verify_chain(leaf, NULL, 0, pki.root),
+	    X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+
+	X509_free(leaf);
+	EVP_PKEY_free(key);
+	mint_pki_free(&pki);
+}
+
+/* The PKI: a self-signed root CA, an intermediate CA, an EKU restriction. */
+static void
+test_mint_pki(void **state)
+{
+	struct mint_pki	 pki;
+	char		 buf[256];
+
+	(void)state;
+	assert_int_equal(mint_pki_init(&pki, MINT_EC, MINT_EKU_SERVER), 0);
+	assert_int_equal(X509_check_ca(pki.root), 1);
+	assert_int_equal(X509_check_ca(pki.inter), 1);
+	assert_true(X509_get_extension_flags(pki.root) & EXFLAG_SS);
+	assert_false(X509_get_extension_flags(pki.inter) & EXFLAG_SS);
+	assert_int_equal(X509_EXTENSION_get_critical(X509_get_ext(pki.inter,
+	    X509_get_ext_by_NID(pki.inter, NID_basic_constraints, -1))), 1);
+	assert_int_equal(X509_EXTENSION_get_critical(X509_get_ext(pki.inter,
+	    X509_get_ext_by_NID(pki.inter, NID_key_usage, -1))), 1);
+	assert_int_equal(X509_get_key_usage(pki.root),
+	    KU_KEY_CERT_SIGN | KU_CRL_SIGN);
+	assert_int_equal(eku_of(pki.root), UINT32_MAX);
+	assert_int_equal(eku_of(pki.inter), XKU_SSL_SERVER);
+	assert_int_equal(sig_nid(pki.inter), NID_ecdsa_with_SHA256);
+	cn_of(pki.inter, buf, sizeof(buf));
+	assert_string_equal(buf, "EdgeProbe Test Intermediate CA");
+	assert_int_equal(X509_verify(pki.root, pki.root_key), 1);
+	assert_int_equal(X509_verify(pki.inter, pki.root_key), 1);
+	assert_int_equal(X509_check_issued(pki.root, pki.inter), X509_V_OK);
+	assert_int_equal(ASN1_OCTET_STRING_cmp(X509_get0_authority_key_id(
+	    pki.root), X509_get0_subject_key_id(pki.root)), 0);
+	assert_int_equal(verify_chain(pki.inter, NULL, 0, pki.root),
+	    X509_V_OK);
+	mint_pki_free(&pki);
+	assert_null(pki.root);
+
+	assert_int_equal(mint_pki_init(&pki, MINT_RSA, 0), 0);
+	assert_int_equal(eku_of(pki.inter), UINT32_MAX);
+	assert_int_equal(EVP_PKEY_get_bits(pki.inter_key), 2048);
+	mint_pki_free(&pki);
+}
+
+/* Signature algorithms and key types are exactly what was asked. */
+static void
+test_mint_sigalgs(void **state)
+{
+	struct mint_spec	 spec;
+	EVP_PKEY		*rsa, *rsa1k, *ec, *ec384, *ed;
+	X509			*x;
+	const X509_ALGOR	*calg;
+	const ASN1_OBJECT	*obj;
+	const struct {
+		const char	*md;
+		int		 pss;
+		EVP_PKEY	**key;
+		int		 nid;
+	} cases[] = {
+		{ "sha256", 0, &rsa, NID_sha256WithRSAEncryption },
+		{ "sha1", 0, &rsa, NID_sha1WithRSAEncryption },
+		{ "md5", 0, &rsa, NID_md5WithRSAEncryption },
+		{ "sha1", 0, &rsa1k, NID_sha1WithRSAEncryption },
+		{ "sha256", 1, &rsa, NID_rsassaPss },
+		{ NULL, 0, &ec, NID_ecdsa_with_SHA256 },
+		{ "sha384", 0, &ec384, NID_ecdsa_with_SHA384 },
+		{ NULL, 0, &ed, NID_ED25519 },
+	};
+	size_t			 i;
+
+	(void)state;
+	rsa = mint_key(MINT_RSA, 0);
+	rsa1k = mint_key(MINT_RSA, 1024);
+	ec = mint_key(MINT_EC, 0);
+	ec384 = mint_key(MINT_EC, 384);
+	ed = mint_key(MINT_ED25519, 0);
+	assert_non_null(rsa);
+	assert_non_null(rsa1k);
+	assert_non_null(ec);
+	assert_non_null(ec384);
+	assert_non_null(ed);
+	assert_int_equal(EVP_PKEY_get_bits(rsa1k), 1024);
+	assert_true(EVP_PKEY_is_a(ec, "EC"));
+	assert_int_equal(EVP_PKEY_get_bits(ec), 256);
+	assert_int_equal(EVP_PKEY_get_bits(ec384), 384);
+	assert_true(EVP_PKEY_is_a(ed, "ED25519"));
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		mint_spec_edge(&spec);
+		spec.md = cases[i].md;
+		spec.pss = cases[i].pss;
+		x = mint_cert(&spec, *cases[i].key, NULL, NULL);
+		assert_non_null(x);
+		assert_int_equal(sig_nid(x), cases[i].nid);
+		assert_int_equal(X509_verify(x, *cases[i].key), 1);
+		X509_get0_signature(NULL, &calg, x);
+		X509_ALGOR_get0(&obj, NULL, NULL, calg);
+		assert_int_equal(OBJ_obj2nid(obj), cases[i].nid);
+		X509_free(x);
+	}
+
+	/* A PSS certificate names SHA-256 in its parameters. */
+	mint_spec_edge(&spec);
+	spec.pss = 1;
+	x = mint_cert(&spec, rsa, NULL, NULL);
+	assert_non_null(x);
+	{
+		int	 mdnid = 0, pknid = 0, secbits = 0;
+		uint32_t flags = 0;
+
+		assert_int_equal(X509_get_signature_info(x, &mdnid, &pknid,
+		    &secbits, &flags), 1);
+		assert_int_equal(mdnid, NID_sha256);
+		assert_int_equal(pknid, NID_rsassaPss);
+	}
+	X509_free(x);
+
+	/* An unknown digest is an error, not a silent default. */
+	mint_spec_edge(&spec);
+	spec.md = "no-such-digest";
+	assert_null(mint_cert(&spec, rsa, NULL, NULL));
+	ERR_clear_error();
+
+	EVP_PKEY_free(rsa);
+	EVP_PKEY_free(rsa1k);
+	EVP_PKEY_free(ec);
+	EVP_PKEY_free(ec384);
+	EVP_PKEY_free(ed);
+}
+
+/* Mint, then parse back from DER, so what a peer would read is checked. */
+static X509 *
+roundtrip(const struct mint_spec *spec, EVP_PKEY *key)
+{
+	X509			*x, *y;
+	unsigned char		*der = NULL;
+	const unsigned char	*p;
+	int			 len;
+
+	x = mint_cert(spec, key, NULL, NULL);
+	assert_non_null(x);
+	len = i2d_X509(x, &der);
+	assert_true(len > 0);
+	p = der;
+	y = d2i_X509(NULL, &p, len);
+	assert_non_null(y);
+	assert_int_equal(X509_cmp(x, y), 0);
+	OPENSSL_free(der);
+	X509_free(x);
+	return y;
+}
+
+/* Raw CN bytes and a raw DNS SAN with a NUL survive, with an IP SAN. */
+static void
+test_mint_raw(void **state)
+{
+	static const unsigned char	 bad[] = { 's', 'i', 'p', 0xff, 0xfe,
+	    0x00, 'x' };
+	static const unsigned char	 ctl[] = "sip\0\x1b[31m\xe2\x80\xae\n";
+	static const unsigned char	 nul[] = "sip.contoso.com\0.evil.test";
+	static const unsigned char	 ip[] = { 127, 0, 0, 1 };
+	const char *const		 dns[] = { "a.contoso.com" };
+	const struct {
+		const unsigned char	*cn;
+		size_t			 len;
+		int			 type;
+	} cases[] = {
+		{ ctl, sizeof(ctl) - 1, V_ASN1_UTF8STRING },
+		{ bad, sizeof(bad), V_ASN1_T61STRING },
+	};
+	struct mint_spec		 spec;
+	EVP_PKEY			*key;
+	X509				*x;
+	X509_NAME_ENTRY			*ne;
+	const ASN1_STRING		*s;
+	GENERAL_NAMES			*gens;
+	GENERAL_NAME			*gen;
+	size_t				 i;
+
+	(void)state;
+	key = mint_key(MINT_EC, 0);
+	assert_non_null(key);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&spec, 0, sizeof(spec));
+		spec.cn = "ignored.example";
+		spec.cn_raw = cases[i].cn;
+		spec.cn_raw_len = cases[i].len;
+		spec.dns = dns;
+		spec.ndns = 1;
+		spec.dns_raw = nul;
+		spec.dns_raw_len = sizeof(nul) - 1;
+		spec.ip = "127.0.0.1";
+		x = roundtrip(&spec, key);
+
+		assert_int_equal(X509_NAME_entry_count(
+		    X509_get_subject_name(x)), 1);
+		ne = X509_NAME_get_entry(X509_get_subject_name(x), 0);
+		assert_int_equal(OBJ_obj2nid(X509_NAME_ENTRY_get_object(ne)),
+		    NID_commonName);
+		s = X509_NAME_ENTRY_get_data(ne);
+		assert_int_equal(ASN1_STRING_type(s), cases[i].type);
+		assert_int_equal(ASN1_STRING_length(s), (int)cases[i].len);
+		assert_memory_equal(ASN1_STRING_get0_data(s), cases[i].cn,
+		    cases[i].len);
+
+		gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+		assert_non_null(gens);
+		assert_int_equal(sk_GENERAL_NAME_num(gens), 3);
+		gen = sk_GENERAL_NAME_value(gens, 0);
+		assert_int_equal(gen->type, GEN_DNS);
+		assert_int_equal(ASN1_STRING_length(gen->d.dNSName), 13);
+		gen = sk_GENERAL_NAME_value(gens, 1);
+		assert_int_equal(gen->type, GEN_DNS);
+		assert_int_equal(ASN1_STRING_length(gen->d.dNSName),
+		    (int)sizeof(nul) - 1);
+		assert_memory_equal(ASN1_STRING_get0_data(gen->d.dNSName), nul,
+		    sizeof(nul) - 1);
+		assert_int_equal(ASN1_STRING_get0_data(gen->d.dNSName)[15], 0);
+		gen = sk_GENERAL_NAME_value(gens, 2);
+		assert_int_equal(gen->type, GEN_IPADD);
+		assert_int_equal(ASN1_STRING_length(gen->d.iPAddress), 4);
+		assert_memory_equal(ASN1_STRING_get0_data(gen->d.iPAddress),
+		    ip, 4);
+		GENERAL_NAMES_free(gens);
+
+		/* No CRL DP and no EKU were asked for. */
+		assert_int_equal(X509_get_ext_by_NID(x,
+		    NID_crl_distribution_points, -1), -1);
+		assert_int_equal(eku_of(x), UINT32_MAX);
+		X509_free(x);
+	}
+	EVP_PKEY_free(key);
+}
+
+/* Each EKU mask gives exactly its key purposes, or no extension. */
+static void
+test_mint_eku(void **state)
+{
+	struct mint_spec	 spec;
+	EVP_PKEY		*key;
+	X509			*x;
+	const struct {
+		int		 mask;
+		uint32_t	 want;
+	} cases[] = {
+		{ MINT_EKU_NONE, UINT32_MAX },
+		{ 0, UINT32_MAX },
+		{ MINT_EKU_SERVER, XKU_SSL_SERVER },
+		{ MINT_EKU_CLIENT, XKU_SSL_CLIENT },
+		{ MINT_EKU_OTHER, XKU_CODE_SIGN },
+		{ MINT_EKU_SERVER | MINT_EKU_CLIENT | MINT_EKU_OTHER,
+		    XKU_SSL_SERVER | XKU_SSL_CLIENT | XKU_CODE_SIGN },
+	};
+	size_t			 i;
+
+	(void)state;
+	key = mint_key(MINT_EC, 0);
+	assert_non_null(key);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		mint_spec_edge(&spec);
+		spec.eku = cases[i].mask;
+		x = mint_cert(&spec, key, NULL, NULL);
+		assert_non_null(x);
+		assert_int_equal(eku_of(x), cases[i].want);
+		assert_int_equal(X509_get_ext_by_NID(x, NID_ext_key_usage, -1)
+		    == -1, cases[i].want == UINT32_MAX);
+		X509_free(x);
+	}
+	EVP_PKEY_free(key);
+}
+
+/* Given dates and serial are exact; random serials differ. */
+static void
+test_mint_dates_serial(void **state)
+{
+	struct mint_spec	 spec;
+	EVP_PKEY		*key;
+	X509			*x, *y;
+	time_t			 nb = 1700000000, na = 1800000000, t;
+	int64_t			 serial;
+
+	(void)state;
+	key = mint_key(MINT_ED25519, 0);
+	assert_non_null(key);
+	mint_spec_edge(&spec);
+	spec.not_before = nb;
+	spec.not_after = na;
+	spec.serial = 4242;
+	x = mint_cert(&spec, key, NULL, NULL);
+	assert_non_null(x);
+	assert_int_equal(ASN1_INTEGER_get_int64(&serial,
+	    X509_get0_serialNumber(x)), 1);
+	assert_int_equal(serial, 4242);
+	t = nb - 1;
+	assert_int_equal(X509_cmp_time(X509_get0_notBefore(x), &t), 1);
+	t = nb + 1;
+	assert_int_equal(X509_cmp_time(X509_get0_notBefore(x), &t), -1);
+	t = na - 1;
+	assert_int_equal(X509_cmp_time(X509_get0_notAfter(x), &t), 1);
+	t = na + 1;
+	assert_int_equal(X509_cmp_time(X509_get0_notAfter(x), &t), -1);
+	X509_free(x);
+
+	spec.serial = 0;
+	x = mint_cert(&spec, key, NULL, NULL);
+	y = mint_cert(&spec, key, NULL, NULL);
+	assert_non_null(x);
+	assert_non_null(y);
+	assert_int_not_equal(ASN1_INTEGER_cmp(X509_get0_serialNumber(x),
+	    X509_get0_serialNumber(y)), 0);
+	assert_true(ASN1_INTEGER_get_int64(&serial,
+	    X509_get0_serialNumber(x)) == 1 && serial > 0);
+	X509_free(x);
+	X509_free(y);
+	EVP_PKEY_free(key);
+}
+
+/* A certificate over 64 KiB is mintable and parses back. */
+static void
+test_mint_big(void **state)
+{
+	struct mint_spec	 spec;
+	EVP_PKEY		*key;
+	X509			*x, *back;
+	char			**names;
+	unsigned char		*der = NULL;
+	const unsigned char	*p;
+	GENERAL_NAMES		*gens;
+	size_t			 i, n = 3000;
+	int			 len;
+
+	(void)state;
+	names = calloc(n, sizeof(*names));
+	assert_non_null(names);
+	for (i = 0; i < n; i++) {
+		names[i] = malloc(32);
+		assert_non_null(names[i]);
+		snprintf(names[i], 32, "host%04zu.contoso.com", i);
+	}
+	mint_spec_edge(&spec);
+	spec.dns = (const char *const *)names;
+	spec.ndns = n;
+	key = mint_key(MINT_EC, 0);
+	assert_non_null(key);
+	x = mint_cert(&spec, key, NULL, NULL);
+	assert_non_null(x);
+	len = i2d_X509(x, &der);
+	assert_true(len > 65536);
+	p = der;
+	back = d2i_X509(NULL, &p, len);
+	assert_non_null(back);
+	assert_int_equal(X509_cmp(x, back), 0);
+	gens = X509_get_ext_d2i(back, NID_subject_alt_name, NULL, NULL);
+	assert_non_null(gens);
+	assert_int_equal(sk_GENERAL_NAME_num(gens), (int)n);
+	assert_memory_equal(ASN1_STRING_get0_data(sk_GENERAL_NAME_value(gens,
+	    2999)->d.dNSName), "host2999.contoso.com", 20);
+	GENERAL_NAMES_free(gens);
+	OPENSSL_free(der);
+	X509_free(back);
+	X509_free(x);
+	EVP_PKEY_free(key);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* A chain of 100 certificates can be built and verifies. */
+static void
+test_mint_chain100(void **state)
+{
+	struct mint_spec	 spec;
+	EVP_PKEY		*keys[100];
+	X509			*certs[100], *untrusted[98];
+	char			 cn[64];
+	int			 i;
+
+	(void)state;
+	memset(&spec, 0, sizeof(spec));
+	for (i = 0; i < 100; i++) {
+		snprintf(cn, sizeof(cn), "Level %d", i);
+		spec.cn = cn;
+		spec.ca = i < 99;
+		keys[i] = mint_key(MINT_EC, 0);
+		assert_non_null(keys[i]);
+		certs[i] = mint_cert(&spec, keys[i], i ? certs[i - 1] : NULL,
+		    i ? keys[i - 1] : NULL);
+		assert_non_null(certs[i]);
+	}
+	for (i = 1; i < 100; i++)
+		assert_int_equal(X509_verify(certs[i], keys[i - 1]), 1);
+	/* untrusted: level 98 down to 1; the root is level 0. */
+	for (i = 0; i < 98; i++)
+		untrusted[i] = certs[98 - i];
+	assert_int_equal(verify_chain(certs[99], untrusted, 98, certs[0]),
+	    X509_V_OK);
+	for (i = 0; i < 100; i++) {
+		X509_free(certs[i]);
+		EVP_PKEY_free(keys[i]);
+	}
+}
+
+/* PEM files and stacks hold the same certificates, in order. */
+static void
+test_mint_files(void **state)
+{
+	struct mint_pki	 pki;
+	X509		*two[2], *x;
+	EVP_PKEY	*k;
+	STACK_OF(X509)	*sk;
+	FILE		*f;
+	char		 path[] = "/tmp/test_fixture.XXXXXX";
+	int		 fd;
+
+	(void)state;
+	assert_int_equal(mint_pki_init(&pki, MINT_EC, 0), 0);
+	two[0] = pki.inter;
+	two[1] = pki.root;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(mint_write_certs(path, two, 2), 0);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	x = PEM_read_X509(f, NULL, NULL, NULL);
+	assert_non_null(x);
+	assert_int_equal(X509_cmp(x, pki.inter), 0);
+	X509_free(x);
+	x = PEM_read_X509(f, NULL, NULL, NULL);
+	assert_non_null(x);
+	assert_int_equal(X509_cmp(x, pki.root), 0);
+	X509_free(x);
+	assert_null(PEM_read_X509(f, NULL, NULL, NULL));
+	ERR_clear_error();
+	fclose(f);
+
+	assert_int_equal(mint_write_key(path, pki.inter_key), 0);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	assert_non_null(k);
+	assert_int_equal(EVP_PKEY_eq(k, pki.inter_key), 1);
+	EVP_PKEY_free(k);
+	fclose(f);
+	unlink(path);
+	assert_int_equal(mint_write_certs("/nonexistent/dir/x.pem", two, 2),
+	    -1);
+
+	sk = mint_stack(two, 2);
+	assert_non_null(sk);
+	assert_int_equal(sk_X509_num(sk), 2);
+	assert_ptr_equal(sk_X509_value(sk, 0), pki.inter);
+	assert_ptr_equal(sk_X509_value(sk, 1), pki.root);
+	sk_X509_pop_free(sk, X509_free);
+	mint_pki_free(&pki);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mint_edge),
+		cmocka_unit_test(test_mint_pki),
+		cmocka_unit_test(test_mint_sigalgs),
+		cmocka_unit_test(test_mint_raw),
+		cmocka_unit_test(test_mint_eku),
+		cmocka_unit_test(test_mint_dates_serial),
+		cmocka_unit_test(test_mint_big),
+		cmocka_unit_test(test_mint_chain100),
+		cmocka_unit_test(test_mint_files),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
