@@ -1,0 +1,166 @@
+/*
+ * once.c: one round over every endpoint, a report, an exit status.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "conf.h"
+#include "log.h"
+#include "once.h"
+#include "policy.h"
+#include "probe.h"
+#include "report.h"
+#include "result.h"
+#include "tlsctx.h"
+#include "xmalloc.h"
+
+struct once_round;
+
+/* A target's endpoints, in member then port order. */
+struct once_target {
+	struct once_round	 *round;
+	struct result		**results;
+	size_t			  n;
+};
+
+struct once_round {
+	struct probe_engine	*eng;
+	X509_STORE		*store;
+	struct once_target	*targets;
+	size_t			  ntargets;
+	size_t			  pending;	/* lookups + probes not done */
+};
+
+/* Where one probe's result goes. */
+struct once_slot {
+	struct once_round	*round;
+	struct result		**dst;
+};
+
+static void	 once_members(const struct conf_target *,
+		    struct check_member *, size_t, void *);
+static void	 once_done(struct result *, void *);
+static void	 once_settle(struct once_round *);
+
+/* Probe everything once and report; returns 0, 1, 2 or 3. */
+int
+once_run(const struct conf *conf, int json)
+{
+	struct once_round	 round;
+	struct result		**all = NULL;
+	SSL_CTX			*ctx;
+	char			*cause = NULL, *doc;
+	size_t			 i, j, n = 0;
+	enum status		 worst;
+
+	memset(&round, 0, sizeof(round));
+	if ((round.store = tlsctx_store(conf->ca_file, &cause)) == NULL) {
+		fprintf(stderr, "edgeprobe: %s\n", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	if ((ctx = tlsctx_client(&cause)) == NULL ||
+	    (round.eng = probe_engine_new(ctx, conf->concurrency,
+	    &cause)) == NULL)
+		fatalx("%s", cause);
+
+	round.ntargets = conf->ntargets;
+	round.targets = xcalloc(conf->ntargets, sizeof(*round.targets));
+	round.pending = conf->ntargets;
+	for (i = 0; i < conf->ntargets; i++) {
+		round.targets[i].round = &round;
+		check_members(round.eng, &conf->targets[i], once_members,
+		    &round.targets[i]);
+	}
+	if (round.pending > 0)
+		probe_engine_run(round.eng);
+
+	for (i = 0; i < round.ntargets; i++) {
+		policy_pool(round.targets[i].results, round.targets[i].n);
+		all = xreallocarray(all, n + round.targets[i].n, sizeof(*all));
+		for (j = 0; j < round.targets[i].n; j++)
+			all[n++] = round.targets[i].results[j];
+		free(round.targets[i].results);
+	}
+	free(round.targets);
+
+	if (json) {
+		doc = report_json(all, n);
+		fputs(doc, stdout);
+		fputc('\n', stdout);
+		free(doc);
+	} else
+		report_human(stdout, all, n, isatty(STDOUT_FILENO));
+	fflush(stdout);
+	worst = result_worst(all, n);
+	for (i = 0; i < n; i++)
+		result_free(all[i]);
+	free(all);
+	probe_engine_free(round.eng);
+	SSL_CTX_free(ctx);
+	X509_STORE_free(round.store);
+
+	switch (worst) {
+	case STATUS_OK:
+		return EXIT_OK;
+	case STATUS_WARNING:
+		return EXIT_WARNING;
+	default:
+		return EXIT_CRITICAL;
+	}
+}
+
+/* A target's members are known: start every endpoint's probe. */
+static void
+once_members(const struct conf_target *t, struct check_member *m, size_t n,
+    void *arg)
+{
+	struct once_target	*ot = arg;
+	struct once_round	*round = ot->round;
+	struct once_slot	*slot;
+	size_t			 i, j, k = 0;
+
+	ot->n = n * t->nports;
+	ot->results = xcalloc(ot->n ? ot->n : 1, sizeof(*ot->results));
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < t->nports; j++, k++) {
+			if (m[i].address == NULL) {
+				ot->results[k] = check_dns_failed(t,
+				    m[i].name, t->ports[j], m[i].error);
+				continue;
+			}
+			slot = xcalloc(1, sizeof(*slot));
+			slot->round = round;
+			slot->dst = &ot->results[k];
+			round->pending++;
+			check_endpoint(round->eng, round->store, t,
+			    m[i].address, t->ports[j], once_done, slot);
+		}
+	}
+	round->pending--;
+	once_settle(round);
+}
+
+/* One endpoint is judged. */
+static void
+once_done(struct result *r, void *arg)
+{
+	struct once_slot	*slot = arg;
+	struct once_round	*round = slot->round;
+
+	*slot->dst = r;
+	free(slot);
+	round->pending--;
+	once_settle(round);
+}
+
+/* Stop the loop when nothing is left. */
+static void
+once_settle(struct once_round *round)
+{
+	if (round->pending == 0)
+		probe_engine_stop(round->eng);
+}
