@@ -9,7 +9,7 @@ UNITDIR	?= $(PREFIX)/lib/systemd/system
 
 CC	?= cc
 PKG_CONFIG ?= pkg-config
-PKGS	 = openssl libevent libevent_openssl libconfig jansson
+PKGS	 = openssl libevent libevent_openssl libconfig jansson libsystemd
 TESTPKGS = cmocka
 
 CFLAGS	?= -O2 -g
@@ -33,7 +33,7 @@ endif
 # The program, one concern per file (see README.md "Layout").
 SRCS	 = src/log.c src/xmalloc.c src/finding.c src/chain.c src/policy.c \
 	   src/result.c src/conf.c src/tlsctx.c src/probe.c src/report.c \
-	   src/logfmt.c src/check.c src/once.c
+	   src/logfmt.c src/check.c src/once.c src/daemon.c
 MAIN	 = src/main.c
 OBJS	 = $(SRCS:src/%.c=$(BUILD)/obj/%.o)
 LIB	 = $(BUILD)/libedgeprobe.a
@@ -82,6 +82,32 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(TLIB) $(LIB)
 
 tests: $(PROG) $(FIXTURE) $(UNITBINS)
 
+# libFuzzer targets (clang): each links the modules it exercises, under
+# ASan + UBSan. `make fuzz-run` runs each for FUZZ_SECONDS on its corpus.
+FUZZCC	 = clang
+FUZZFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Itests/lib \
+	   -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
+	   $(shell $(PKG_CONFIG) --cflags $(PKGS))
+FUZZ_SECONDS ?= 60
+FUZZERS	 = build/fuzz/fuzz_policy build/fuzz/fuzz_conf
+FUZZ_POLICY_SRCS = tests/fuzz/fuzz_policy.c src/chain.c src/policy.c \
+	   src/finding.c src/result.c src/xmalloc.c src/log.c tests/lib/mint.c
+FUZZ_CONF_SRCS = tests/fuzz/fuzz_conf.c src/conf.c src/xmalloc.c src/log.c
+
+build/fuzz/fuzz_policy: $(FUZZ_POLICY_SRCS)
+	@mkdir -p $(@D)
+	$(FUZZCC) $(FUZZFLAGS) -o $@ $(FUZZ_POLICY_SRCS) $(LIBS)
+
+build/fuzz/fuzz_conf: $(FUZZ_CONF_SRCS)
+	@mkdir -p $(@D)
+	$(FUZZCC) $(FUZZFLAGS) -o $@ $(FUZZ_CONF_SRCS) $(LIBS)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory $(FUZZERS)
+
+fuzz-run: fuzz
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
+
 # `make deps` installs the Debian packages when they are missing.
 deps:
 	@sh tests/deps.sh
@@ -106,6 +132,6 @@ install: $(PROG)
 clean:
 	rm -rf build
 
-.PHONY: all tests deps check demo install clean
+.PHONY: all tests deps check demo install clean fuzz fuzz-run
 
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tobj/*.d $(BUILD)/tests/*.d)
