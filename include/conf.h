@@ -52,8 +52,14 @@ struct conf_errors {
 	size_t			  n;
 };
 
-/* Load and validate; NULL with errs filled when the file is not valid. */
+/*
+ * Load and validate; NULL with errs filled when the file is not valid.
+ * errs (may be NULL) is reset first; free it with conf_errors_free().
+ */
 struct conf	*conf_load(const char *path, struct conf_errors *errs);
+/* The same from text in memory; name stands for FILE in the messages. */
+struct conf	*conf_load_string(const char *name, const char *text,
+		    struct conf_errors *errs);
 /* A configuration with every default and no target (for `probe`). */
 struct conf	*conf_new(void);
 /* Append a target with the global defaults applied; fields are strdup'ed. */
