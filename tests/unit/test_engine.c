@@ -1,0 +1,545 @@
+/*
+ * test_engine.c: the probe engine against real TLS listeners on loopback.
+ *
+ * Every case starts real servers (tests/lib/tlsserver.c) presenting
+ * certificates minted for the run, drives the engine's loop and asserts the
+ * exact outcome: error kind, captured chain, negotiated protocol, timing.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include <openssl/ssl.h>
+
+#include "mint.h"
+#include "probe.h"
+#include "tlsctx.h"
+#include "tlsserver.h"
+
+struct got {
+	int			 done;
+	enum probe_error	 err;
+	char			 cause[256];
+	STACK_OF(X509)		*chain;
+	int			 has_tls;
+	int			 tls_version;
+	char			 version_name[16];
+	char			 cipher[64];
+	int			 cert_requested;
+	double			 handshake_ms;
+	size_t			 max_inflight;
+};
+
+struct env {
+	SSL_CTX			*ctx;
+	struct probe_engine	*eng;
+	struct mint_pki		 pki;
+	EVP_PKEY		*key;
+	X509			*leaf;
+	int			 expect;	/* callbacks before stop */
+	int			 seen;
+};
+
+static struct env	*E;
+
+static void	 on_done(struct probe_outcome *, void *);
+
+/* Record an outcome; stop the loop when every expected probe is done. */
+static void
+on_done(struct probe_outcome *o, void *arg)
+{
+	struct got	*g = arg;
+
+	g->done++;
+	g->err = o->err;
+	snprintf(g->cause, sizeof(g->cause), "%s", o->cause);
+	g->chain = o->chain;
+	o->chain = NULL;
+	g->has_tls = o->has_tls;
+	g->tls_version = o->tls_version;
+	snprintf(g->version_name, sizeof(g->version_name), "%s",
+	    o->version_name);
+	snprintf(g->cipher, sizeof(g->cipher), "%s", o->cipher);
+	g->cert_requested = o->cert_requested;
+	g->handshake_ms = o->handshake_ms;
+	if (++E->seen == E->expect)
+		probe_engine_stop(E->eng);
+}
+
+static int
+setup(void **state)
+{
+	struct env		*e;
+	struct mint_spec	 spec;
+	char			*cause = NULL;
+
+	e = calloc(1, sizeof(*e));
+	assert_non_null(e);
+	assert_int_equal(mint_pki_init(&e->pki, MINT_RSA, 0), 0);
+	e->key = mint_key(MINT_RSA, 2048);
+	mint_spec_edge(&spec);
+	e->leaf = mint_cert(&spec, e->key, e->pki.inter, e->pki.inter_key);
+	assert_non_null(e->leaf);
+	e->ctx = tlsctx_client(&cause);
+	assert_non_null(e->ctx);
+	e->eng = probe_engine_new(e->ctx, 8, &cause);
+	assert_non_null(e->eng);
+	E = e;
+	*state = e;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct env	*e = *state;
+
+	probe_engine_free(e->eng);
+	SSL_CTX_free(e->ctx);
+	X509_free(e->leaf);
+	EVP_PKEY_free(e->key);
+	mint_pki_free(&e->pki);
+	free(e);
+	return 0;
+}
+
+/* Start a server presenting leaf + intermediate in the given mode. */
+static struct tlsserver *
+serve(struct env *e, enum tlsserver_mode mode, int maxv, const char *bind)
+{
+	struct tlsserver_spec	 s;
+	struct tlsserver	*ts;
+
+	memset(&s, 0, sizeof(s));
+	s.mode = mode;
+	s.bind = bind;
+	s.leaf = e->leaf;
+	s.key = e->key;
+	s.extra = &e->pki.inter;
+	s.nextra = 1;
+	s.max_version = maxv;
+	ts = tlsserver_start(&s);
+	assert_non_null(ts);
+	return ts;
+}
+
+/* Probe one address:port and run the loop until it is done. */
+static void
+probe_one(struct env *e, const char *addr, int port, int timeout_ms,
+    struct got *g)
+{
+	struct probe_req	 req;
+
+	memset(g, 0, sizeof(*g));
+	memset(&req, 0, sizeof(req));
+	req.address = addr;
+	req.port = port;
+	req.sni = "sip.contoso.com";
+	req.timeout_ms = timeout_ms;
+	e->expect = 1;
+	e->seen = 0;
+	probe_start(e->eng, &req, on_done, g);
+	/* The callback never runs inside probe_start(). */
+	assert_int_equal(g->done, 0);
+	assert_int_equal(probe_engine_run(e->eng), 0);
+	assert_int_equal(g->done, 1);
+}
+
+static double
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+/* A normal server: OK, the chain exactly as sent, TLS 1.3. */
+static void
+test_ok_chain_as_sent(void **state)
+{
+	struct env		*e = *state;
+	struct tlsserver	*ts = serve(e, TS_TLS, 0, NULL);
+	struct got		 g;
+
+	probe_one(e, "127.0.0.1", tlsserver_port(ts), 5000, &g);
+	assert_int_equal(g.err, PROBE_OK);
+	assert_int_equal(g.has_tls, 1);
+	assert_int_equal(sk_X509_num(g.chain), 2);
+	assert_int_equal(X509_cmp(sk_X509_value(g.chain, 0), e->leaf), 0);
+	assert_int_equal(X509_cmp(sk_X509_value(g.chain, 1), e->pki.inter), 0);
+	assert_int_equal(g.tls_version, TLS1_3_VERSION);
+	assert_string_equal(g.version_name, "TLSv1.3");
+	assert_true(strlen(g.cipher) > 0);
+	assert_int_equal(g.cert_requested, 0);
+	assert_true(g.handshake_ms > 0.0 && g.handshake_ms < 5000.0);
+	sk_X509_pop_free(g.chain, X509_free);
+	tlsserver_stop(ts);
+}
+
+/* TLS 1.2 negotiates TLS 1.2 and names its cipher. */
+static void
+test_tls12(void **state)
+{
+	struct env		*e = *state;
+	struct tlsserver	*ts = serve(e, TS_TLS, TLS1_2_VERSION, NULL);
+	struct got		 g;
+
+	probe_one(e, "127.0.0.1", tlsserver_port(ts), 5000, &g);
+	assert_int_equal(g.err, PROBE_OK);
+	assert_string_equal(g.version_name, "TLSv1.2");
+	assert_string_equal(g.cipher, "ECDHE-RSA-AES256-GCM-SHA384");
+	sk_X509_pop_free(g.chain, X509_free);
+	tlsserver_stop(ts);
+}
+
+/* A Lync 2013 era server: TLS 1.0 only, SHA-1, RSA-1024: captured. */
+static void
+test_legacy_tls10_sha1_1024(void **state)
+{
+	struct env		*e = *state;
+	struct mint_spec	 spec;
+	struct tlsserver_spec	 s;
+	struct tlsserver	*ts;
+	EVP_PKEY		*k;
+	X509			*leaf;
+	struct got		 g;
+
+	k = mint_key(MINT_RSA, 1024);
+	mint_spec_edge(&spec);
+	spec.md = "sha1";
+	leaf = mint_cert(&spec, k, e->pki.inter, e->pki.inter_key);
+	assert_non_null(leaf);
+	memset(&s, 0, sizeof(s));
+	s.mode = TS_TLS;
+	s.leaf = leaf;
+	s.key = k;
+	s.extra = &e->pki.inter;
+	s.nextra = 1;
+	s.min_version = TLS1_VERSION;
+	s.max_version = TLS1_VERSION;
+	ts = tlsserver_start(&s);
+	assert_non_null(ts);
+	probe_one(e, "127.0.0.1", tlsserver_port(ts), 5000, &g);
+	assert_int_equal(g.err, PROBE_OK);
+	assert_string_equal(g.version_name, "TLSv1");
+	assert_int_equal(sk_X509_num(g.chain), 2);
+	assert_int_equal(X509_cmp(sk_X509_value(g.chain, 0), leaf), 0);
+	sk_X509_pop_free(g.chain, X509_free);
+	tlsserver_stop(ts);
+	X509_free(leaf);
+	EVP_PKEY_free(k);
+}
+
+/* An MTLS Edge (TLS 1.2) refusing us: HANDSHAKE_FAILED, chain kept. */
+static void
+test_require_cert_tls12(void **state)
+{
+	struct env		*e = *state;
+	struct tlsserver	*ts = serve(e, TS_REQUIRE_CERT, TLS1_2_VERSION,
+				    NULL);
+	struct got		 g;
+
+	probe_one(e, "127.0.0.1", tlsserver_port(ts), 5000, &g);
+	assert_int_equal(g.err, PROBE_HANDSHAKE_FAILED);
+	assert_int_equal(g.cert_requested, 1);
+	assert_int_equal(g.has_tls, 1);
+	assert_int_equal(sk_X509_num(g.chain), 2);
+	assert_int_equal(X509_cmp(sk_X509_value(g.chain, 0), e->leaf), 0);
+	assert_non_null(strstr(g.cause, "after sending its certificate"));
+	assert_non_null(strstr(g.cause, "client certificate"));
+	sk_X509_pop_free(g.chain, X509_free);
+	tlsserver_stop(ts);
+}
+
+/* The same refusal in TLS 1.3 arrives after our Finished: still caught. */
+static void
+test_require_cert_tls13(void **state)
+{
+	struct env		*e = *state;
+	struct tlsserver	*ts = serve(e, TS_REQUIRE_CERT, TLS1_3_VERSION,
+				    NULL);
+	struct got		 g;
+
+	probe_one(e, "127.0.0.1", tlsserver_port(ts), 5000, &g);
+	assert_int_equal(g.err, PROBE_HANDSHAKE_FAILED);
+	assert_int_equal(g.cert_requested, 1);
+	assert_int_equal(sk_X509_num(g.chain), 2);
+	assert_string_equal(g.version_name, "TLSv1.3");
+	sk_X509_pop_free(g.chain, X509_free);
+	tlsserver_stop(ts);
+}
+
+/* An optional CertificateRequest is reported, and the probe is OK. */
+static void
+test_optional_cert_request(void **state)
+{
+	struct env		*e = *state;
+	struct tlsserver_spec	 s;
+	struct tlsserver	*ts;
+	struct got		 g;
+
+	memset(&s, 0, sizeof(s));
+	s.mode = TS_TLS;
+	s.leaf = e->leaf;
+	s.key = e->key;
+	s.extra = &e->pki.inter;
+	s.nextra = 1;
+	s.max_version = TLS1_2_VERSION;
+	s.request_cert = 1;
+	ts = tlsserver_start(&s);
+	assert_non_null(ts);
+	probe_one(e, "127.0.0.1", tlsserver_port(ts), 5000, &g);
+	assert_int_equal(g.err, PROBE_OK);
+	assert_int_equal(g.cert_requested, 1);
+	sk_X509_pop_free(g.chain, X509_free);
+	tlsserver_stop(ts);
+}
+
+/* Nothing listens: CONNECT_FAILED naming the refusal. */
+static void
+test_connect_refused(void **state)
+{
+	struct env	*e = *state;
+	struct got	 g;
+
+	probe_one(e, "127.0.0.1", tlsserver_closed_port("127.0.0.1"), 5000,
+	    &g);
+	assert_int_equal(g.err, PROBE_CONNECT_FAILED);
+	assert_non_null(strstr(g.cause, "Connection refused"));
+	assert_int_equal(g.has_tls, 0);
+	assert_int_equal(sk_X509_num(g.chain), 0);
+	sk_X509_pop_free(g.chain, X509_free);
+}
+
+/* Accepts and never speaks: TIMEOUT at the deadline, not later. */
+static void
+test_silent_timeout(void **state)
+{
+	struct env		*e = *state;
+	struct tlsserver	*ts = serve(e, TS_SILENT, 0, NULL);
+	struct got		 g;
+	double			 t0 = now_ms(), dt;
+
+	probe_one(e, "127.0.0.1", tlsserver_port(ts), 700, &g);
+	dt = now_ms() - t0;
+	assert_int_equal(g.err, PROBE_TIMEOUT);
+	assert_non_null(strstr(g.cause, "no certificate received"));
+	assert_true(dt >= 690.0 && dt < 1500.0);
+	sk_X509_pop_free(g.chain, X509_free);
+	tlsserver_stop(ts);
+}
+
+/* A byte a second: the one deadline ends it, inactivity does not count. */
+static void
+test_trickle_timeout(void **state)
+{
+	struct env		*e = *state;
+	struct tlsserver	*ts = serve(e, TS_TRICKLE, 0, NULL);
+	struct got		 g;
+	double			 t0 = now_ms(), dt;
+
+	probe_one(e, "127.0.0.1", tlsserver_port(ts), 2500, &g);
+	dt = now_ms() - t0;
+	assert_int_equal(g.err, PROBE_TIMEOUT);
+	assert_true(dt >= 2490.0 && dt < 3500.0);
+	sk_X509_pop_free(g.chain, X509_free);
+	tlsserver_stop(ts);
+}
+
+/* Hostile peers that end the handshake: HANDSHAKE_FAILED each. */
+static void
+test_handshake_failures(void **state)
+{
+	static const struct {
+		enum tlsserver_mode	 mode;
+		const char		*cause;
+	} cases[] = {
+		{ TS_CLOSE,	"closed the connection" },
+		{ TS_GARBAGE,	"TLS protocol error" },
+		{ TS_HTTP,	"does not speak TLS" },
+		{ TS_ALERT,	"handshake failure" },
+	};
+	struct env		*e = *state;
+	struct tlsserver	*ts;
+	struct got		 g;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ts = serve(e, cases[i].mode, 0, NULL);
+		probe_one(e, "127.0.0.1", tlsserver_port(ts), 5000, &g);
+		if (g.err != PROBE_HANDSHAKE_FAILED ||
+		    strstr(g.cause, cases[i].cause) == NULL)
+			fail_msg("mode %d: err %d cause \"%s\", want \"%s\"",
+			    (int)cases[i].mode, (int)g.err, g.cause,
+			    cases[i].cause);
+		assert_int_equal(sk_X509_num(g.chain), 0);
+		sk_X509_pop_free(g.chain, X509_free);
+		tlsserver_stop(ts);
+	}
+}
+
+/* A reset in the middle of the handshake. */
+static void
+test_reset(void **state)
+{
+	struct env		*e = *state;
+	struct tlsserver	*ts = serve(e, TS_RST, 0, NULL);
+	struct got		 g;
+
+	probe_one(e, "127.0.0.1", tlsserver_port(ts), 5000, &g);
+	assert_int_equal(g.err, PROBE_HANDSHAKE_FAILED);
+	assert_non_null(strstr(g.cause, "reset"));
+	sk_X509_pop_free(g.chain, X509_free);
+	tlsserver_stop(ts);
+}
+
+/* IPv6 loopback works like IPv4. */
+static void
+test_ipv6(void **state)
+{
+	struct env		*e = *state;
+	struct tlsserver	*ts = serve(e, TS_TLS, 0, "::1");
+	struct got		 g;
+
+	probe_one(e, "::1", tlsserver_port(ts), 5000, &g);
+	assert_int_equal(g.err, PROBE_OK);
+	assert_int_equal(sk_X509_num(g.chain), 2);
+	sk_X509_pop_free(g.chain, X509_free);
+	tlsserver_stop(ts);
+}
+
+static size_t	 conc_max;
+static int	 conc_left;
+
+/* Track the most probes in flight at once. */
+static void
+on_conc(struct probe_outcome *o, void *arg)
+{
+	struct probe_engine	*eng = arg;
+	size_t			 n = probe_engine_inflight(eng) + 1;
+
+	if (o->err != PROBE_OK)
+		fail_msg("probe failed: %s", o->cause);
+	if (n > conc_max)
+		conc_max = n;
+	if (--conc_left == 0)
+		probe_engine_stop(eng);
+}
+
+/* Never more than `concurrency` in flight; every queued probe runs. */
+static void
+test_concurrency_cap(void **state)
+{
+	struct env		*e = *state;
+	struct tlsserver	*ts[3];
+	struct probe_req	 req;
+	int			 i;
+
+	for (i = 0; i < 3; i++)
+		ts[i] = serve(e, TS_TLS, 0, NULL);
+	probe_engine_set_concurrency(e->eng, 2);
+	conc_max = 0;
+	conc_left = 24;
+	memset(&req, 0, sizeof(req));
+	req.address = "127.0.0.1";
+	req.sni = "sip.contoso.com";
+	req.timeout_ms = 5000;
+	for (i = 0; i < 24; i++) {
+		req.port = tlsserver_port(ts[i % 3]);
+		probe_start(e->eng, &req, on_conc, e->eng);
+	}
+	assert_int_equal(probe_engine_queued(e->eng), 22);
+	assert_int_equal(probe_engine_inflight(e->eng), 2);
+	assert_int_equal(probe_engine_run(e->eng), 0);
+	assert_int_equal(conc_left, 0);
+	assert_int_equal(conc_max, 2);
+	assert_int_equal(probe_engine_inflight(e->eng), 0);
+	probe_engine_set_concurrency(e->eng, 8);
+	for (i = 0; i < 3; i++)
+		tlsserver_stop(ts[i]);
+}
+
+struct resolved {
+	int	 done;
+	char	 addrs[8][64];
+	int	 n;
+	char	 error[128];
+};
+
+/* Record a resolution. */
+static void
+on_resolved(const char *name, struct strlist *addrs, const char *error,
+    void *arg)
+{
+	struct resolved	*r = arg;
+	size_t		 i;
+
+	(void)name;
+	r->done++;
+	if (error != NULL)
+		snprintf(r->error, sizeof(r->error), "%s", error);
+	for (i = 0; i < addrs->n && i < 8; i++)
+		snprintf(r->addrs[r->n++], sizeof(r->addrs[0]), "%s",
+		    addrs->v[i]);
+	probe_engine_stop(E->eng);
+}
+
+/* Numeric addresses and /etc/hosts answer without a DNS query. */
+static void
+test_resolve_numeric_and_hosts(void **state)
+{
+	struct env	*e = *state;
+	struct resolved	 r;
+
+	memset(&r, 0, sizeof(r));
+	probe_resolve(e->eng, "127.0.0.7", on_resolved, &r);
+	assert_int_equal(r.done, 0);
+	probe_engine_run(e->eng);
+	assert_int_equal(r.done, 1);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.addrs[0], "127.0.0.7");
+
+	memset(&r, 0, sizeof(r));
+	probe_resolve(e->eng, "::1", on_resolved, &r);
+	probe_engine_run(e->eng);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.addrs[0], "::1");
+
+	memset(&r, 0, sizeof(r));
+	probe_resolve(e->eng, "localhost", on_resolved, &r);
+	probe_engine_run(e->eng);
+	assert_int_equal(r.done, 1);
+	assert_true(r.n >= 1);
+	assert_string_equal(r.addrs[0], "127.0.0.1");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ok_chain_as_sent),
+		cmocka_unit_test(test_tls12),
+		cmocka_unit_test(test_legacy_tls10_sha1_1024),
+		cmocka_unit_test(test_require_cert_tls12),
+		cmocka_unit_test(test_require_cert_tls13),
+		cmocka_unit_test(test_optional_cert_request),
+		cmocka_unit_test(test_connect_refused),
+		cmocka_unit_test(test_silent_timeout),
+		cmocka_unit_test(test_trickle_timeout),
+		cmocka_unit_test(test_handshake_failures),
+		cmocka_unit_test(test_reset),
+		cmocka_unit_test(test_ipv6),
+		cmocka_unit_test(test_concurrency_cap),
+		cmocka_unit_test(test_resolve_numeric_and_hosts),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
