@@ -122,7 +122,7 @@ static json_t *
 report_checked(json_t *v)
 {
 	if (v == NULL)
-		fatalx("json: out of memory");
+		fatalx("json: cannot build a value (out of memory)");
 	return v;
 }
 
