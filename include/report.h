@@ -9,9 +9,17 @@
 
 struct result;
 
-/* One line per endpoint; ANSI colour only when color is set. */
+/*
+ * One line per endpoint (status, target, address:port, sni=, days_left=,
+ * findings=), its warning and critical findings indented below, then
+ * "N endpoints: N ok, N warning, N critical"; ANSI colour on the status
+ * word only when color is set. Control and non-ASCII bytes print as \xNN.
+ */
 void	 report_human(FILE *, struct result *const *, size_t, int color);
-/* The JSON document as a NUL-terminated UTF-8 string; caller frees. */
+/*
+ * The JSON document as a NUL-terminated, valid UTF-8 string, indented by
+ * two, without a trailing newline (the caller adds it); caller frees.
+ */
 char	*report_json(struct result *const *, size_t);
 
 #endif
