@@ -600,14 +600,26 @@ probe_handshake_error(struct probe *p, int r, int e)
 	char		 cause[256], reason[128];
 	unsigned long	 err;
 	const char	*after;
+	int		 closed;
 
 	after = p->chain != NULL ? " after sending its certificate" : "";
+	err = e == SSL_ERROR_SSL ? ERR_peek_error() : 0;
+	/* OpenSSL 3 reports an EOF mid-handshake as a protocol error. */
+	closed = (err != 0 &&
+	    ERR_GET_REASON(err) == SSL_R_UNEXPECTED_EOF_WHILE_READING) ||
+	    (e == SSL_ERROR_SYSCALL && errno == 0) ||
+	    e == SSL_ERROR_ZERO_RETURN;
 	if (p->alert[0] != '\0') {
 		snprintf(cause, sizeof(cause),
 		    "the server sent a fatal TLS alert%s: %s%s", after,
 		    p->alert, p->cert_requested && p->chain != NULL ?
 		    " (it requires a client certificate)" : "");
-	} else if (e == SSL_ERROR_SSL && (err = ERR_peek_error()) != 0) {
+	} else if (closed) {
+		snprintf(cause, sizeof(cause), "the server closed the "
+		    "connection during the TLS handshake%s%s", after,
+		    p->cert_requested && p->chain != NULL ?
+		    " (it requires a client certificate)" : "");
+	} else if (err != 0) {
 		const char *rs = ERR_reason_error_string(err);
 
 		snprintf(reason, sizeof(reason), "%s",
@@ -617,18 +629,12 @@ probe_handshake_error(struct probe *p, int r, int e)
 		    ERR_GET_REASON(err) == SSL_R_WRONG_VERSION_NUMBER ||
 		    ERR_GET_REASON(err) == SSL_R_PACKET_LENGTH_TOO_LONG ?
 		    " (the server does not speak TLS on this port?)" : "");
-	} else if (e == SSL_ERROR_SYSCALL && errno != 0) {
+	} else if (e == SSL_ERROR_SYSCALL) {
 		snprintf(cause, sizeof(cause), "connection failed during the "
 		    "TLS handshake%s: %s", after, strerror(errno));
-	} else if (e == SSL_ERROR_SYSCALL || e == SSL_ERROR_ZERO_RETURN ||
-	    r == 0) {
-		snprintf(cause, sizeof(cause), "the server closed the "
-		    "connection during the TLS handshake%s%s", after,
-		    p->cert_requested && p->chain != NULL ?
-		    " (it requires a client certificate)" : "");
 	} else {
 		snprintf(cause, sizeof(cause), "TLS handshake failed%s "
-		    "(SSL error %d)", after, e);
+		    "(SSL error %d, return %d)", after, e, r);
 	}
 	ERR_clear_error();
 	probe_finish(p, PROBE_HANDSHAKE_FAILED, cause);
@@ -741,7 +747,7 @@ probe_info_cb(const SSL *ssl, int where, int ret)
 {
 	struct probe	*p;
 
-	if ((where & SSL_CB_READ_ALERT) == 0)
+	if ((where & SSL_CB_ALERT) == 0 || (where & SSL_CB_READ) == 0)
 		return;
 	if ((p = SSL_get_ex_data(ssl, probe_ssl_idx)) == NULL)
 		return;
