@@ -48,6 +48,18 @@ char	*chain_subject_cn(X509 *);
 /* The DNS SANs in certificate order, escaped as above. */
 void	 chain_dns_sans(X509 *, struct strlist *);
 
+/*
+ * A name in RFC 4514 form (XN_FLAG_RFC2253), escaped as above; NULL when
+ * it cannot be printed at all. Free it.
+ */
+char	*chain_name_str(const X509_NAME *);
+
+/*
+ * The extended key usages (short names or dotted OIDs) appended to out;
+ * returns 1 when the EKU extension is present, 0 when it is absent.
+ */
+int	 chain_eku_names(X509 *, struct strlist *);
+
 /* Escape arbitrary bytes to printable ASCII (\xNN); caller frees. */
 char	*chain_escape(const unsigned char *, size_t);
 
