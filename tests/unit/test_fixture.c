@@ -13,16 +13,24 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <errno.h>
+
 #include <cmocka.h>
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
 #include "mint.h"
+#include "tlsserver.h"
 
 #define DAY	(24L * 60 * 60)
 
@@ -32,6 +40,16 @@ static int	 sig_nid(X509 *);
 static int	 verify_chain(X509 *, X509 *const *, size_t, X509 *);
 static uint32_t	 eku_of(X509 *);
 static X509	*roundtrip(const struct mint_spec *, EVP_PKEY *);
+static int	 tcp_connect(const char *, int);
+static size_t	 client_hello(unsigned char *, size_t);
+static ssize_t	 read_all(int, unsigned char *, size_t);
+static double	 now_s(void);
+static SSL	*tls_connect(const char *, int, int, X509 *, EVP_PKEY *, int *);
+static void	 tls_close(SSL *, int);
+static int	 client_cert_cb(SSL *, X509 **, EVP_PKEY **);
+static struct tlsserver *hostile(enum tlsserver_mode, int, int *);
+
+static int	 cert_requested;
 
 /* The subject CN as a NUL-terminated string. */
 static void
@@ -642,6 +660,595 @@ test_mint_files(void **state)
 	mint_pki_free(&pki);
 }
 
+/* A blocking TCP connection with 1 s receive and send timeouts, or -1. */
+static int
+tcp_connect(const char *addr, int port)
+{
+	struct sockaddr_storage	 ss;
+	struct sockaddr_in	*sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&ss;
+	struct timeval		 tv = { 1, 0 };
+	socklen_t		 len;
+	int			 fd;
+
+	memset(&ss, 0, sizeof(ss));
+	if (inet_pton(AF_INET, addr, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((unsigned short)port);
+		len = sizeof(*sin);
+	} else {
+		assert_int_equal(inet_pton(AF_INET6, addr, &sin6->sin6_addr),
+		    1);
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((unsigned short)port);
+		len = sizeof(*sin6);
+	}
+	fd = socket(ss.ss_family, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+	    sizeof(tv)), 0);
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv,
+	    sizeof(tv)), 0);
+	if (connect(fd, (struct sockaddr *)&ss, len) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* A real ClientHello record from an OpenSSL client; its length. */
+static size_t
+client_hello(unsigned char *buf, size_t len)
+{
+	SSL_CTX	*ctx;
+	SSL	*ssl;
+	BIO	*rbio, *wbio;
+	int	 n;
+
+	ctx = SSL_CTX_new(TLS_client_method());
+	assert_non_null(ctx);
+	ssl = SSL_new(ctx);
+	assert_non_null(ssl);
+	rbio = BIO_new(BIO_s_mem());
+	wbio = BIO_new(BIO_s_mem());
+	SSL_set_bio(ssl, rbio, wbio);
+	assert_int_equal(SSL_connect(ssl), -1);
+	n = BIO_read(wbio, buf, (int)len);
+	assert_true(n > 5);
+	assert_int_equal(buf[0], 0x16);
+	SSL_free(ssl);
+	SSL_CTX_free(ctx);
+	ERR_clear_error();
+	return (size_t)n;
+}
+
+/* Read until EOF (the count) or an error (-1, errno set). */
+static ssize_t
+read_all(int fd, unsigned char *buf, size_t len)
+{
+	size_t	 have = 0;
+	ssize_t	 n;
+
+	while (have < len) {
+		if ((n = recv(fd, buf + have, len - have, 0)) == -1)
+			return -1;
+		if (n == 0)
+			break;
+		have += (size_t)n;
+	}
+	return (ssize_t)have;
+}
+
+/* Monotonic seconds. */
+static double
+now_s(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Note that the server asked for a client certificate. */
+static int
+client_cert_cb(SSL *ssl, X509 **x, EVP_PKEY **k)
+{
+	(void)ssl;
+	(void)x;
+	(void)k;
+	cert_requested++;
+	return 0;
+}
+
+/*
+ * A plain blocking OpenSSL client at security level 0, verifying nothing;
+ * the SSL after a successful handshake, or NULL with *reason set.
+ */
+static SSL *
+tls_connect(const char *addr, int port, int version, X509 *cert,
+    EVP_PKEY *key, int *reason)
+{
+	SSL_CTX	*ctx;
+	SSL	*ssl;
+	int	 fd;
+
+	*reason = 0;
+	ctx = SSL_CTX_new(TLS_client_method());
+	assert_non_null(ctx);
+	SSL_CTX_set_security_level(ctx, 0);
+	assert_int_equal(SSL_CTX_set_cipher_list(ctx, "ALL:@SECLEVEL=0"), 1);
+	assert_int_equal(SSL_CTX_set_min_proto_version(ctx, version), 1);
+	assert_int_equal(SSL_CTX_set_max_proto_version(ctx, version), 1);
+	if (cert != NULL) {
+		assert_int_equal(SSL_CTX_use_certificate(ctx, cert), 1);
+		assert_int_equal(SSL_CTX_use_PrivateKey(ctx, key), 1);
+	} else
+		SSL_CTX_set_client_cert_cb(ctx, client_cert_cb);
+	ssl = SSL_new(ctx);
+	assert_non_null(ssl);
+	SSL_CTX_free(ctx);
+	fd = tcp_connect(addr, port);
+	assert_true(fd >= 0);
+	assert_int_equal(SSL_set_fd(ssl, fd), 1);
+	if (SSL_connect(ssl) != 1) {
+		*reason = ERR_GET_REASON(ERR_peek_last_error());
+		ERR_clear_error();
+		tls_close(ssl, 0);
+		return NULL;
+	}
+	return ssl;
+}
+
+/* Close the client (with close_notify when asked) and its socket. */
+static void
+tls_close(SSL *ssl, int notify)
+{
+	int	 fd = SSL_get_fd(ssl);
+
+	if (notify)
+		(void)SSL_shutdown(ssl);
+	SSL_free(ssl);
+	close(fd);
+	ERR_clear_error();
+}
+
+/* A TS_TLS server presents exactly leaf + extra, in the given order. */
+static void
+test_ts_tls_chain(void **state)
+{
+	struct mint_pki		 pki;
+	struct mint_spec	 spec;
+	struct tlsserver_spec	 ts;
+	struct tlsserver	*srv;
+	EVP_PKEY		*key;
+	X509			*leaf, *extra[2];
+	STACK_OF(X509)		*chain;
+	SSL			*ssl;
+	int			 reason;
+
+	(void)state;
+	assert_int_equal(mint_pki_init(&pki, MINT_EC, 0), 0);
+	mint_spec_edge(&spec);
+	key = mint_key(MINT_EC, 0);
+	assert_non_null(key);
+	leaf = mint_cert(&spec, key, pki.inter, pki.inter_key);
+	assert_non_null(leaf);
+	/* Root first, then the intermediate: the wrong order, on purpose. */
+	extra[0] = pki.root;
+	extra[1] = pki.inter;
+	memset(&ts, 0, sizeof(ts));
+	ts.mode = TS_TLS;
+	ts.leaf = leaf;
+	ts.key = key;
+	ts.extra = extra;
+	ts.nextra = 2;
+	srv = tlsserver_start(&ts);
+	assert_non_null(srv);
+	assert_true(tlsserver_port(srv) > 0);
+	assert_int_equal(tlsserver_accepted(srv), 0);
+
+	ssl = tls_connect("127.0.0.1", tlsserver_port(srv), TLS1_3_VERSION,
+	    NULL, NULL, &reason);
+	assert_non_null(ssl);
+	assert_int_equal(SSL_version(ssl), TLS1_3_VERSION);
+	chain = SSL_get_peer_cert_chain(ssl);
+	assert_non_null(chain);
+	assert_int_equal(sk_X509_num(chain), 3);
+	assert_int_equal(X509_cmp(sk_X509_value(chain, 0), leaf), 0);
+	assert_int_equal(X509_cmp(sk_X509_value(chain, 1), pki.root), 0);
+	assert_int_equal(X509_cmp(sk_X509_value(chain, 2), pki.inter), 0);
+	tls_close(ssl, 1);
+	assert_int_equal(tlsserver_accepted(srv), 1);
+
+	ssl = tls_connect("127.0.0.1", tlsserver_port(srv), TLS1_2_VERSION,
+	    NULL, NULL, &reason);
+	assert_non_null(ssl);
+	assert_int_equal(SSL_version(ssl), TLS1_2_VERSION);
+	assert_int_equal(sk_X509_num(SSL_get_peer_cert_chain(ssl)), 3);
+	tls_close(ssl, 0);
+	assert_int_equal(tlsserver_accepted(srv), 2);
+	tlsserver_stop(srv);
+
+	/* No extra certificates: the leaf alone, nothing added. */
+	ts.extra = NULL;
+	ts.nextra = 0;
+	srv = tlsserver_start(&ts);
+	assert_non_null(srv);
+	ssl = tls_connect("127.0.0.1", tlsserver_port(srv), TLS1_3_VERSION,
+	    NULL, NULL, &reason);
+	assert_non_null(ssl);
+	chain = SSL_get_peer_cert_chain(ssl);
+	assert_int_equal(sk_X509_num(chain), 1);
+	assert_int_equal(X509_cmp(sk_X509_value(chain, 0), leaf), 0);
+	tls_close(ssl, 1);
+	tlsserver_stop(srv);
+
+	X509_free(leaf);
+	EVP_PKEY_free(key);
+	mint_pki_free(&pki);
+}
+
+/* TLS 1.0 with an RSA-1024 SHA-1 leaf is served; no resumption. */
+static void
+test_ts_legacy(void **state)
+{
+	struct mint_spec	 spec;
+	struct tlsserver_spec	 ts;
+	struct tlsserver	*srv;
+	EVP_PKEY		*key;
+	X509			*leaf;
+	SSL			*ssl;
+	SSL_SESSION		*sess;
+	SSL_CTX			*ctx;
+	int			 reason, fd;
+
+	(void)state;
+	mint_spec_edge(&spec);
+	spec.md = "sha1";
+	key = mint_key(MINT_RSA, 1024);
+	assert_non_null(key);
+	leaf = mint_cert(&spec, key, NULL, NULL);
+	assert_non_null(leaf);
+	memset(&ts, 0, sizeof(ts));
+	ts.mode = TS_TLS;
+	ts.leaf = leaf;
+	ts.key = key;
+	ts.min_version = TLS1_VERSION;
+	ts.max_version = TLS1_VERSION;
+	srv = tlsserver_start(&ts);
+	assert_non_null(srv);
+
+	/* A TLS 1.2 client is refused: the server's maximum is honoured. */
+	assert_null(tls_connect("127.0.0.1", tlsserver_port(srv),
+	    TLS1_2_VERSION, NULL, NULL, &reason));
+	assert_int_equal(reason, SSL_R_UNSUPPORTED_PROTOCOL);
+
+	ssl = tls_connect("127.0.0.1", tlsserver_port(srv), TLS1_VERSION,
+	    NULL, NULL, &reason);
+	assert_non_null(ssl);
+	assert_int_equal(SSL_version(ssl), TLS1_VERSION);
+	assert_int_equal(X509_get_signature_nid(SSL_get0_peer_certificate(
+	    ssl)), NID_sha1WithRSAEncryption);
+	sess = SSL_get1_session(ssl);
+	assert_non_null(sess);
+	ctx = SSL_get_SSL_CTX(ssl);
+	SSL_CTX_up_ref(ctx);
+	tls_close(ssl, 1);
+
+	/* Offer the session again: the server does a full handshake. */
+	ssl = SSL_new(ctx);
+	assert_non_null(ssl);
+	assert_int_equal(SSL_set_session(ssl, sess), 1);
+	fd = tcp_connect("127.0.0.1", tlsserver_port(srv));
+	assert_true(fd >= 0);
+	SSL_set_fd(ssl, fd);
+	assert_int_equal(SSL_connect(ssl), 1);
+	assert_int_equal(SSL_session_reused(ssl), 0);
+	tls_close(ssl, 1);
+	SSL_SESSION_free(sess);
+	SSL_CTX_free(ctx);
+	assert_int_equal(tlsserver_accepted(srv), 3);
+	tlsserver_stop(srv);
+	X509_free(leaf);
+	EVP_PKEY_free(key);
+}
+
+/* TS_REQUIRE_CERT asks for a certificate and aborts without one. */
+static void
+test_ts_require_cert(void **state)
+{
+	struct mint_spec	 spec;
+	struct tlsserver_spec	 ts;
+	struct tlsserver	*srv;
+	EVP_PKEY		*key;
+	X509			*leaf;
+	SSL			*ssl;
+	int			 reason;
+
+	(void)state;
+	mint_spec_edge(&spec);
+	key = mint_key(MINT_EC, 0);
+	assert_non_null(key);
+	leaf = mint_cert(&spec, key, NULL, NULL);
+	assert_non_null(leaf);
+	memset(&ts, 0, sizeof(ts));
+	ts.mode = TS_REQUIRE_CERT;
+	ts.leaf = leaf;
+	ts.key = key;
+	srv = tlsserver_start(&ts);
+	assert_non_null(srv);
+
+	cert_requested = 0;
+	assert_null(tls_connect("127.0.0.1", tlsserver_port(srv),
+	    TLS1_2_VERSION, NULL, NULL, &reason));
+	assert_int_equal(reason, SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE);
+	assert_int_equal(cert_requested, 1);
+
+	/* Capped at TLS 1.2 by default. */
+	assert_null(tls_connect("127.0.0.1", tlsserver_port(srv),
+	    TLS1_3_VERSION, NULL, NULL, &reason));
+	assert_int_equal(reason, SSL_R_TLSV1_ALERT_PROTOCOL_VERSION);
+
+	/* Any client certificate is accepted. */
+	ssl = tls_connect("127.0.0.1", tlsserver_port(srv), TLS1_2_VERSION,
+	    leaf, key, &reason);
+	assert_non_null(ssl);
+	tls_close(ssl, 1);
+	tlsserver_stop(srv);
+	X509_free(leaf);
+	EVP_PKEY_free(key);
+}
+
+/* A server on ::1, with a minted throwaway certificate. */
+static void
+test_ts_ipv6(void **state)
+{
+	struct tlsserver_spec	 ts;
+	struct tlsserver	*srv;
+	SSL			*ssl;
+	int			 reason, fd;
+
+	(void)state;
+	if ((fd = socket(AF_INET6, SOCK_STREAM, 0)) == -1)
+		skip();
+	close(fd);
+	memset(&ts, 0, sizeof(ts));
+	ts.mode = TS_TLS;
+	ts.bind = "::1";
+	srv = tlsserver_start(&ts);
+	if (srv == NULL)
+		skip();		/* no IPv6 loopback here */
+	ssl = tls_connect("::1", tlsserver_port(srv), TLS1_3_VERSION, NULL,
+	    NULL, &reason);
+	assert_non_null(ssl);
+	assert_int_equal(sk_X509_num(SSL_get_peer_cert_chain(ssl)), 1);
+	tls_close(ssl, 1);
+	/* IPv6 only: nothing on 127.0.0.1 at that port. */
+	assert_int_equal(tcp_connect("127.0.0.1", tlsserver_port(srv)), -1);
+	assert_int_equal(errno, ECONNREFUSED);
+	tlsserver_stop(srv);
+}
+
+/* Start a hostile server; connect; send a real ClientHello unless hello 0. */
+static struct tlsserver *
+hostile(enum tlsserver_mode mode, int hello, int *fd)
+{
+	struct tlsserver_spec	 ts;
+	struct tlsserver	*srv;
+	unsigned char		 buf[4096];
+	size_t			 len;
+
+	memset(&ts, 0, sizeof(ts));
+	ts.mode = mode;
+	srv = tlsserver_start(&ts);
+	assert_non_null(srv);
+	*fd = tcp_connect("127.0.0.1", tlsserver_port(srv));
+	assert_true(*fd >= 0);
+	if (hello) {
+		len = client_hello(buf, sizeof(buf));
+		assert_int_equal(send(*fd, buf, len, MSG_NOSIGNAL),
+		    (ssize_t)len);
+	}
+	return srv;
+}
+
+/* TS_CLOSE: EOF at once, without a byte. */
+static void
+test_ts_close(void **state)
+{
+	struct tlsserver	*srv;
+	unsigned char		 buf[16];
+	int			 fd;
+
+	(void)state;
+	srv = hostile(TS_CLOSE, 0, &fd);
+	assert_int_equal(recv(fd, buf, sizeof(buf), 0), 0);
+	assert_int_equal(tlsserver_accepted(srv), 1);
+	close(fd);
+	tlsserver_stop(srv);
+}
+
+/* TS_SILENT: nothing within a second; stop() still returns at once. */
+static void
+test_ts_silent(void **state)
+{
+	struct tlsserver	*srv;
+	unsigned char		 buf[16];
+	double			 t;
+	int			 fd;
+
+	(void)state;
+	srv = hostile(TS_SILENT, 1, &fd);
+	t = now_s();
+	errno = 0;
+	assert_int_equal(recv(fd, buf, sizeof(buf), 0), -1);
+	assert_true(errno == EAGAIN || errno == EWOULDBLOCK);
+	assert_true(now_s() - t >= 0.9);
+	assert_int_equal(tlsserver_accepted(srv), 1);
+	t = now_s();
+	tlsserver_stop(srv);
+	assert_true(now_s() - t < 0.5);
+	close(fd);
+}
+
+/* TS_RST: the ClientHello is answered by a reset. */
+static void
+test_ts_rst(void **state)
+{
+	struct tlsserver	*srv;
+	unsigned char		 buf[16];
+	int			 fd;
+
+	(void)state;
+	srv = hostile(TS_RST, 1, &fd);
+	errno = 0;
+	assert_int_equal(recv(fd, buf, sizeof(buf), 0), -1);
+	assert_int_equal(errno, ECONNRESET);
+	close(fd);
+	tlsserver_stop(srv);
+}
+
+/* TS_GARBAGE: 64 bytes that are not TLS, then EOF. */
+static void
+test_ts_garbage(void **state)
+{
+	struct tlsserver	*srv;
+	unsigned char		 buf[256];
+	int			 fd;
+
+	(void)state;
+	srv = hostile(TS_GARBAGE, 1, &fd);
+	assert_int_equal(read_all(fd, buf, sizeof(buf)), 64);
+	assert_int_equal(buf[0], 0xff);
+	assert_int_equal(buf[1], 0x00);
+	close(fd);
+	tlsserver_stop(srv);
+}
+
+/* TS_HTTP: an HTTP 400, then EOF. */
+static void
+test_ts_http(void **state)
+{
+	struct tlsserver	*srv;
+	unsigned char		 buf[1024];
+	ssize_t			 n;
+	int			 fd;
+
+	(void)state;
+	srv = hostile(TS_HTTP, 1, &fd);
+	n = read_all(fd, buf, sizeof(buf) - 1);
+	assert_true(n > 26);
+	buf[n] = '\0';
+	assert_memory_equal(buf, "HTTP/1.1 400 Bad Request\r\n", 26);
+	assert_non_null(strstr((char *)buf, "\r\n\r\n<html>"));
+	close(fd);
+	tlsserver_stop(srv);
+}
+
+/* TS_ALERT: exactly a fatal handshake_failure alert record, then EOF. */
+static void
+test_ts_alert(void **state)
+{
+	static const unsigned char	 want[] = {
+		0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28
+	};
+	struct tlsserver		*srv;
+	struct tlsserver_spec		 ts;
+	unsigned char			 buf[64];
+	int				 fd, reason;
+
+	(void)state;
+	srv = hostile(TS_ALERT, 1, &fd);
+	assert_int_equal(read_all(fd, buf, sizeof(buf)), (ssize_t)sizeof(want));
+	assert_memory_equal(buf, want, sizeof(want));
+	close(fd);
+	tlsserver_stop(srv);
+
+	memset(&ts, 0, sizeof(ts));
+	ts.mode = TS_ALERT;
+	srv = tlsserver_start(&ts);
+	assert_non_null(srv);
+	assert_null(tls_connect("127.0.0.1", tlsserver_port(srv),
+	    TLS1_2_VERSION, NULL, NULL, &reason));
+	assert_int_equal(reason, SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE);
+	tlsserver_stop(srv);
+}
+
+/* TS_STALL_AFTER_HELLO: one ServerHello record, then nothing. */
+static void
+test_ts_stall(void **state)
+{
+	struct tlsserver	*srv;
+	unsigned char		 buf[16384];
+	size_t			 len;
+	int			 fd;
+
+	(void)state;
+	srv = hostile(TS_STALL_AFTER_HELLO, 1, &fd);
+	assert_int_equal(recv(fd, buf, 5, MSG_WAITALL), 5);
+	assert_int_equal(buf[0], 0x16);
+	assert_int_equal(buf[1], 0x03);
+	len = (size_t)buf[3] << 8 | buf[4];
+	assert_true(len > 4 && len < sizeof(buf));
+	assert_int_equal(recv(fd, buf, len, MSG_WAITALL), (ssize_t)len);
+	assert_int_equal(buf[0], 2);	/* ServerHello */
+	errno = 0;
+	assert_int_equal(recv(fd, buf, sizeof(buf), 0), -1);
+	assert_true(errno == EAGAIN || errno == EWOULDBLOCK);
+	close(fd);
+	tlsserver_stop(srv);
+}
+
+/* TS_TRICKLE: one byte of a real ServerHello, the next a second later. */
+static void
+test_ts_trickle(void **state)
+{
+	struct tlsserver	*srv;
+	unsigned char		 buf[16];
+	double			 t0, dt;
+	int			 fd;
+
+	(void)state;
+	srv = hostile(TS_TRICKLE, 1, &fd);
+	assert_int_equal(recv(fd, buf, sizeof(buf), 0), 1);
+	t0 = now_s();
+	assert_int_equal(buf[0], 0x16);
+	assert_int_equal(recv(fd, buf, sizeof(buf), 0), 1);
+	dt = now_s() - t0;
+	assert_int_equal(buf[0], 0x03);
+	assert_true(dt > 0.7 && dt < 1.5);
+	t0 = now_s();
+	tlsserver_stop(srv);
+	assert_true(now_s() - t0 < 0.5);
+	close(fd);
+}
+
+/* A closed port refuses; a given port is used. */
+static void
+test_ts_ports(void **state)
+{
+	struct tlsserver_spec	 ts;
+	struct tlsserver	*srv;
+	int			 port;
+
+	(void)state;
+	port = tlsserver_closed_port("127.0.0.1");
+	assert_true(port > 0);
+	errno = 0;
+	assert_int_equal(tcp_connect("127.0.0.1", port), -1);
+	assert_int_equal(errno, ECONNREFUSED);
+	memset(&ts, 0, sizeof(ts));
+	ts.mode = TS_CLOSE;
+	ts.port = port;
+	srv = tlsserver_start(&ts);
+	assert_non_null(srv);
+	assert_int_equal(tlsserver_port(srv), port);
+	tlsserver_stop(srv);
+	ts.bind = "not-an-address";
+	ts.port = 0;
+	assert_null(tlsserver_start(&ts));
+}
+
 int
 main(void)
 {
@@ -655,6 +1262,19 @@ main(void)
 		cmocka_unit_test(test_mint_big),
 		cmocka_unit_test(test_mint_chain100),
 		cmocka_unit_test(test_mint_files),
+		cmocka_unit_test(test_ts_tls_chain),
+		cmocka_unit_test(test_ts_legacy),
+		cmocka_unit_test(test_ts_require_cert),
+		cmocka_unit_test(test_ts_ipv6),
+		cmocka_unit_test(test_ts_close),
+		cmocka_unit_test(test_ts_silent),
+		cmocka_unit_test(test_ts_rst),
+		cmocka_unit_test(test_ts_garbage),
+		cmocka_unit_test(test_ts_http),
+		cmocka_unit_test(test_ts_alert),
+		cmocka_unit_test(test_ts_stall),
+		cmocka_unit_test(test_ts_trickle),
+		cmocka_unit_test(test_ts_ports),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
