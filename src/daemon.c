@@ -95,9 +95,8 @@ struct daemon_round {
 	int			 resolving;
 	int			 aborted;	/* stopped: not every endpoint ran */
 	size_t			 pending;	/* checks not back yet */
-	struct result		**results;
+	struct result		**results;	/* one slot per endpoint, in order */
 	size_t			 nresults;
-	size_t			 cap;
 };
 TAILQ_HEAD(daemon_rounds, daemon_round);
 
@@ -105,6 +104,7 @@ TAILQ_HEAD(daemon_rounds, daemon_round);
 struct daemon_job {
 	TAILQ_ENTRY(daemon_job)	 entry;
 	struct daemon_round	*round;
+	size_t			 slot;		/* in round->results */
 	char			*address;
 	int			 port;
 };
@@ -127,6 +127,7 @@ struct daemon {
 	struct probe_timer	*watchdog;
 	long			 watchdog_ms;
 	struct probe_timer	*deadline;	/* the stop's safety net */
+	char			 status[128];	/* last STATUS= sent */
 	int			 stopping;
 	int			 exiting;	/* the loop is over: drop everything */
 };
@@ -146,8 +147,6 @@ static void		 daemon_target_free(struct daemon_target *);
 static void		 daemon_tick(void *);
 static void		 daemon_members(const struct conf_target *,
 			    struct check_member *, size_t, void *);
-static void		 daemon_round_add(struct daemon_round *,
-			    struct result *);
 static void		 daemon_round_maybe_finish(struct daemon_round *);
 static void		 daemon_round_finish(struct daemon_round *);
 static void		 daemon_round_free(struct daemon_round *);
@@ -359,7 +358,10 @@ daemon_tick(void *arg)
 	check_members(d->engine, r->ct, daemon_members, r);
 }
 
-/* The members of a round's target are known: queue one check per endpoint. */
+/*
+ * The members of a round's target are known: one result slot per endpoint,
+ * in member then port order, and one check queued for each address.
+ */
 static void
 daemon_members(const struct conf_target *ct, struct check_member *m,
     size_t n, void *arg)
@@ -372,15 +374,20 @@ daemon_members(const struct conf_target *ct, struct check_member *m,
 	r->resolving = 0;
 	if (d->exiting)
 		return;
+	r->nresults = n * ct->nports;
+	r->results = xcalloc(r->nresults ? r->nresults : 1,
+	    sizeof(*r->results));
 	for (i = 0; i < n && !d->stopping; i++) {
 		for (p = 0; p < ct->nports; p++) {
 			if (m[i].address == NULL) {
-				daemon_round_add(r, check_dns_failed(ct,
-				    m[i].name, ct->ports[p], m[i].error));
+				r->results[i * ct->nports + p] =
+				    check_dns_failed(ct, m[i].name,
+				    ct->ports[p], m[i].error);
 				continue;
 			}
 			j = xcalloc(1, sizeof(*j));
 			j->round = r;
+			j->slot = i * ct->nports + p;
 			j->address = xstrdup(m[i].address);
 			j->port = ct->ports[p];
 			r->pending++;
@@ -391,18 +398,6 @@ daemon_members(const struct conf_target *ct, struct check_member *m,
 		r->aborted = 1;
 	daemon_dispatch(d);
 	daemon_round_maybe_finish(r);
-}
-
-/* Keep one result of the round. */
-static void
-daemon_round_add(struct daemon_round *r, struct result *res)
-{
-	if (r->nresults == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 8;
-		r->results = xreallocarray(r->results, r->cap,
-		    sizeof(*r->results));
-	}
-	r->results[r->nresults++] = res;
 }
 
 /* Finish the round once its members are known and every check is back. */
@@ -424,8 +419,13 @@ daemon_round_finish(struct daemon_round *r)
 	struct daemon_target	*t = r->t;
 	struct daemon		*d = t->d;
 	struct daemon_endpoint	*ep, *tmp;
-	size_t			 i;
+	size_t			 i, n;
 
+	/* An aborted round has empty slots: close the gaps. */
+	for (i = n = 0; i < r->nresults; i++)
+		if (r->results[i] != NULL)
+			r->results[n++] = r->results[i];
+	r->nresults = n;
 	if (!t->removed && !d->exiting) {
 		policy_pool(r->results, r->nresults);
 		TAILQ_FOREACH(ep, &t->endpoints, entry)
@@ -464,7 +464,7 @@ daemon_round_free(struct daemon_round *r)
 	size_t	 i;
 
 	for (i = 0; i < r->nresults; i++)
-		result_free(r->results[i]);
+		result_free(r->results[i]);	/* NULL: an empty slot */
 	free(r->results);
 	daemon_gen_unref(r->gen);
 	free(r);
@@ -589,9 +589,9 @@ daemon_job_done(struct result *res, void *arg)
 
 	TAILQ_REMOVE(&d->running, j, entry);
 	d->inflight--;
+	r->results[j->slot] = res;
 	daemon_job_free(j);
 	r->pending--;
-	daemon_round_add(r, res);
 	if (d->exiting)
 		return;
 	daemon_dispatch(d);
@@ -613,6 +613,7 @@ daemon_status(struct daemon *d)
 	struct daemon_target	*t;
 	struct daemon_endpoint	*ep;
 	size_t			 n = 0, crit = 0, warn = 0;
+	char			 line[sizeof(d->status)];
 
 	TAILQ_FOREACH(t, &d->targets, entry) {
 		if (t->removed)
@@ -625,8 +626,12 @@ daemon_status(struct daemon *d)
 				warn++;
 		}
 	}
-	sd_notifyf(0, "STATUS=%zu endpoints, %zu critical, %zu warning",
+	snprintf(line, sizeof(line), "%zu endpoints, %zu critical, %zu warning",
 	    n, crit, warn);
+	if (strcmp(line, d->status) == 0)
+		return;
+	memcpy(d->status, line, sizeof(d->status));
+	sd_notifyf(0, "STATUS=%s", d->status);
 }
 
 /*

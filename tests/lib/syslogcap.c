@@ -180,7 +180,7 @@ int
 main(int argc, char *argv[])
 {
 	const char	*logpath = NULL, *notifypath = NULL, *pidpath = NULL;
-	char		 sockpath[512];
+	char		 sockpath[512], cwd[400];
 	FILE		*logf, *notf = NULL, *pidf;
 	struct pollfd	 pfd[2];
 	long long	 deadline;
@@ -216,7 +216,15 @@ main(int argc, char *argv[])
 	if (notifypath != NULL) {
 		if ((notf = fopen(notifypath, "w")) == NULL)
 			syslogcap_die(notifypath);
-		snprintf(sockpath, sizeof(sockpath), "%s.sock", notifypath);
+		/* sd_notify() takes only an absolute path. */
+		if (notifypath[0] == '/')
+			snprintf(sockpath, sizeof(sockpath), "%s.sock",
+			    notifypath);
+		else if (getcwd(cwd, sizeof(cwd)) != NULL)
+			snprintf(sockpath, sizeof(sockpath), "%s/%s.sock", cwd,
+			    notifypath);
+		else
+			syslogcap_die("getcwd");
 		notfd = syslogcap_socket(sockpath);
 		setenv("NOTIFY_SOCKET", sockpath, 1);
 	}
