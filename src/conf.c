@@ -438,7 +438,8 @@ conf_finish(struct conf_ctx *ctx, struct conf_errors *errs)
 {
 	size_t	 i;
 
-	qsort(ctx->errv, ctx->nerr, sizeof(*ctx->errv), conf_err_cmp);
+	if (ctx->nerr > 1)
+		qsort(ctx->errv, ctx->nerr, sizeof(*ctx->errv), conf_err_cmp);
 	if (errs != NULL) {
 		errs->v = NULL;
 		errs->n = 0;
@@ -993,7 +994,8 @@ conf_check_names(struct conf_ctx *ctx, struct conf_name *names, size_t n)
 	size_t			 i, f;
 	char			*q;
 
-	qsort(names, n, sizeof(*names), conf_name_cmp);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), conf_name_cmp);
 	for (i = 1, f = 0; i < n; i++) {
 		if (strcmp(names[i].name, names[f].name) != 0) {
 			f = i;

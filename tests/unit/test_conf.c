@@ -1,0 +1,1053 @@
+/*
+ * test_conf.c: the configuration loader against real files.
+ *
+ * Every case writes a configuration file into a private mkdtemp directory
+ * (the process works from inside it, so FILE in the messages is the short
+ * relative name given to conf_load) and asserts the exact result: every
+ * value of a valid file, or the exact list of "FILE:LINE: message" errors.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "conf.h"
+
+/* One valid target, for files that test something else. */
+#define TARGET \
+	"targets = ( { name = \"edge1\"; host = \"sip.contoso.com\"; } );\n"
+
+static char	 tmpdir[PATH_MAX];
+static char	 olddir[PATH_MAX];
+
+static int	 setup(void **);
+static int	 teardown(void **);
+static void	 write_file(const char *, const char *);
+static struct conf *load_ok(const char *, const char *);
+static void	 expect_errors(const char *, const char *, size_t, ...);
+static void	 dump_errors(const struct conf_errors *);
+static double	 load_many(const char *, int, int, struct conf_errors *,
+		    struct conf **);
+
+/* Work inside a fresh temporary directory. */
+static int
+setup(void **state)
+{
+	(void)state;
+	if (getcwd(olddir, sizeof(olddir)) == NULL)
+		return -1;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_conf.XXXXXX");
+	if (mkdtemp(tmpdir) == NULL)
+		return -1;
+	if (chdir(tmpdir) == -1)
+		return -1;
+	return 0;
+}
+
+/* Remove the temporary directory and everything in it. */
+static int
+teardown(void **state)
+{
+	char	 cmd[PATH_MAX + 16];
+
+	(void)state;
+	if (chdir(olddir) == -1)
+		return -1;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Write text to name in the temporary directory. */
+static void
+write_file(const char *name, const char *text)
+{
+	FILE	*fp;
+
+	fp = fopen(name, "w");
+	assert_non_null(fp);
+	assert_int_equal(fputs(text, fp) >= 0, 1);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* Print collected errors, to explain a failed assertion. */
+static void
+dump_errors(const struct conf_errors *errs)
+{
+	size_t	 i;
+
+	for (i = 0; i < errs->n; i++)
+		print_message("# error: %s\n", errs->v[i]);
+}
+
+/* Write and load a file that must be valid. */
+static struct conf *
+load_ok(const char *name, const char *text)
+{
+	struct conf_errors	 errs = { NULL, 0 };
+	struct conf		*conf;
+
+	write_file(name, text);
+	conf = conf_load(name, &errs);
+	dump_errors(&errs);
+	assert_int_equal(errs.n, 0);
+	assert_non_null(conf);
+	assert_string_equal(conf->path, name);
+	conf_errors_free(&errs);
+	return conf;
+}
+
+/* Write and load a file that must fail with exactly the n errors given. */
+static void
+expect_errors(const char *name, const char *text, size_t n, ...)
+{
+	struct conf_errors	 errs = { NULL, 0 };
+	struct conf		*conf;
+	va_list			 ap;
+	size_t			 i;
+
+	if (text != NULL)
+		write_file(name, text);
+	conf = conf_load(name, &errs);
+	assert_null(conf);
+	if (errs.n != n)
+		dump_errors(&errs);
+	assert_int_equal(errs.n, n);
+	va_start(ap, n);
+	for (i = 0; i < n; i++)
+		assert_string_equal(errs.v[i], va_arg(ap, const char *));
+	va_end(ap);
+	conf_errors_free(&errs);
+	assert_null(errs.v);
+	assert_int_equal(errs.n, 0);
+}
+
+/* A minimal file: every global and per-target default. */
+static void
+test_defaults(void **state)
+{
+	struct conf		*conf;
+	struct conf_target	*t;
+
+	(void)state;
+	conf = load_ok("min.conf", "# one target, nothing else\n" TARGET);
+	assert_int_equal(conf->interval, 300);
+	assert_int_equal(conf->timeout, 10);
+	assert_int_equal(conf->concurrency, 200);
+	assert_int_equal(conf->warn_days, 30);
+	assert_int_equal(conf->crit_days, 7);
+	assert_int_equal(conf->log_ok, 1);
+	assert_null(conf->ca_file);
+	assert_string_equal(conf->syslog_ident, "edgeprobe");
+	assert_int_equal(conf->syslog_facility, LOG_DAEMON);
+	assert_int_equal(conf->ntargets, 1);
+	t = &conf->targets[0];
+	assert_string_equal(t->name, "edge1");
+	assert_string_equal(t->host, "sip.contoso.com");
+	assert_string_equal(t->sni, "sip.contoso.com");
+	assert_ptr_not_equal(t->sni, t->host);
+	assert_null(t->subject);
+	assert_null(t->san);
+	assert_int_equal(t->nsan, 0);
+	assert_int_equal(t->nports, 2);
+	assert_int_equal(t->ports[0], 443);
+	assert_int_equal(t->ports[1], 5061);
+	assert_null(t->pool);
+	assert_int_equal(t->npool, 0);
+	assert_int_equal(t->public_im, 0);
+	assert_int_equal(t->warn_days, 30);
+	assert_int_equal(t->crit_days, 7);
+	assert_int_equal(t->timeout, 10);
+	assert_int_equal(t->interval, 300);
+	assert_int_equal(t->line, 2);
+	conf_free(conf);
+}
+
+/* conf_new: the same defaults, no path, no target. */
+static void
+test_new(void **state)
+{
+	struct conf	*conf;
+
+	(void)state;
+	conf = conf_new();
+	assert_null(conf->path);
+	assert_int_equal(conf->interval, 300);
+	assert_int_equal(conf->timeout, 10);
+	assert_int_equal(conf->concurrency, 200);
+	assert_int_equal(conf->warn_days, 30);
+	assert_int_equal(conf->crit_days, 7);
+	assert_int_equal(conf->log_ok, 1);
+	assert_null(conf->ca_file);
+	assert_string_equal(conf->syslog_ident, "edgeprobe");
+	assert_int_equal(conf->syslog_facility, LOG_DAEMON);
+	assert_null(conf->targets);
+	assert_int_equal(conf->ntargets, 0);
+	conf_free(conf);
+	conf_free(NULL);
+}
+
+/* conf_add_target: appends with the globals of the moment applied. */
+static void
+test_add_target(void **state)
+{
+	struct conf		*conf;
+	struct conf_target	*t;
+	char			 name[32];
+	int			 i;
+
+	(void)state;
+	conf = conf_new();
+	conf->warn_days = 40;
+	conf->crit_days = 20;
+	conf->timeout = 3;
+	conf->interval = 60;
+	t = conf_add_target(conf, "adhoc", "edge.example");
+	assert_ptr_equal(t, &conf->targets[0]);
+	assert_int_equal(conf->ntargets, 1);
+	assert_string_equal(t->name, "adhoc");
+	assert_string_equal(t->host, "edge.example");
+	assert_string_equal(t->sni, "edge.example");
+	assert_null(t->subject);
+	assert_int_equal(t->nsan, 0);
+	assert_int_equal(t->npool, 0);
+	assert_int_equal(t->nports, 2);
+	assert_int_equal(t->ports[0], 443);
+	assert_int_equal(t->ports[1], 5061);
+	assert_int_equal(t->public_im, 0);
+	assert_int_equal(t->warn_days, 40);
+	assert_int_equal(t->crit_days, 20);
+	assert_int_equal(t->timeout, 3);
+	assert_int_equal(t->interval, 60);
+	assert_int_equal(t->line, 0);
+	for (i = 1; i < 40; i++) {
+		snprintf(name, sizeof(name), "t%d", i);
+		t = conf_add_target(conf, name, "h");
+		assert_ptr_equal(t, &conf->targets[i]);
+	}
+	assert_int_equal(conf->ntargets, 40);
+	assert_string_equal(conf->targets[0].name, "adhoc");
+	assert_string_equal(conf->targets[39].name, "t39");
+	conf_free(conf);
+}
+
+/* Every global setting takes its value; targets inherit the new ones. */
+static void
+test_globals(void **state)
+{
+	struct conf		*conf;
+	struct conf_target	*t;
+
+	(void)state;
+	write_file("bundle.pem", "not parsed here\n");
+	conf = load_ok("globals.conf",
+	    "interval = 60;\n"
+	    "timeout = 5;\n"
+	    "concurrency = 1000;\n"
+	    "warn_days = 20;\n"
+	    "crit_days = 5;\n"
+	    "log_ok = false;\n"
+	    "ca_file = \"bundle.pem\";\n"
+	    "syslog = { ident = \"edgeprobe-test\"; facility = \"local5\"; };\n"
+	    TARGET);
+	assert_int_equal(conf->interval, 60);
+	assert_int_equal(conf->timeout, 5);
+	assert_int_equal(conf->concurrency, 1000);
+	assert_int_equal(conf->warn_days, 20);
+	assert_int_equal(conf->crit_days, 5);
+	assert_int_equal(conf->log_ok, 0);
+	assert_string_equal(conf->ca_file, "bundle.pem");
+	assert_string_equal(conf->syslog_ident, "edgeprobe-test");
+	assert_int_equal(conf->syslog_facility, LOG_LOCAL5);
+	t = &conf->targets[0];
+	assert_int_equal(t->warn_days, 20);
+	assert_int_equal(t->crit_days, 5);
+	assert_int_equal(t->timeout, 5);
+	assert_int_equal(t->interval, 60);
+	assert_int_equal(t->line, 9);
+	conf_free(conf);
+
+	/* log_ok = true, and a syslog group that sets only one key. */
+	conf = load_ok("globals2.conf", "log_ok = true;\n"
+	    "syslog = { facility = \"user\"; };\n" TARGET);
+	assert_int_equal(conf->log_ok, 1);
+	assert_string_equal(conf->syslog_ident, "edgeprobe");
+	assert_int_equal(conf->syslog_facility, LOG_USER);
+	conf_free(conf);
+}
+
+/* Targets before the globals still inherit them: order does not matter. */
+static void
+test_globals_after_targets(void **state)
+{
+	struct conf	*conf;
+
+	(void)state;
+	conf = load_ok("order.conf", TARGET
+	    "warn_days = 45;\ncrit_days = 14;\ntimeout = 20;\n"
+	    "interval = 900;\n");
+	assert_int_equal(conf->targets[0].warn_days, 45);
+	assert_int_equal(conf->targets[0].crit_days, 14);
+	assert_int_equal(conf->targets[0].timeout, 20);
+	assert_int_equal(conf->targets[0].interval, 900);
+	conf_free(conf);
+}
+
+/* Every target setting, and the four per-target overrides. */
+static void
+test_target_settings(void **state)
+{
+	struct conf		*conf;
+	struct conf_target	*t;
+
+	(void)state;
+	conf = load_ok("targets.conf",
+	    "warn_days = 30;\n"
+	    "targets = (\n"
+	    "  {\n"
+	    "    name = \"contoso-access-edge\";\n"
+	    "    host = \"sip.contoso.com\";\n"
+	    "    ports = (443, 5061L);\n"
+	    "    sni = \"access.contoso.com\";\n"
+	    "    subject = \"sip.contoso.com\";\n"
+	    "    san = [\"sip.contoso.com\", \"webcon.contoso.com\", "
+	    "\"sip.fabrikam.com\"];\n"
+	    "    public_im = true;\n"
+	    "    pool = (\"192.0.2.10\", \"edge2.contoso.net\");\n"
+	    "    warn_days = 60;\n"
+	    "    crit_days = 10;\n"
+	    "    timeout = 3600;\n"
+	    "    interval = 1;\n"
+	    "  },\n"
+	    "  { name = \"plain\"; host = \"av.contoso.com\"; ports = [443L];\n"
+	    "    san = (); public_im = false; }\n"
+	    ");\n");
+	assert_int_equal(conf->ntargets, 2);
+	t = &conf->targets[0];
+	assert_int_equal(t->line, 3);
+	assert_string_equal(t->name, "contoso-access-edge");
+	assert_string_equal(t->host, "sip.contoso.com");
+	assert_int_equal(t->nports, 2);
+	assert_int_equal(t->ports[0], 443);
+	assert_int_equal(t->ports[1], 5061);
+	assert_string_equal(t->sni, "access.contoso.com");
+	assert_string_equal(t->subject, "sip.contoso.com");
+	assert_int_equal(t->nsan, 3);
+	assert_string_equal(t->san[0], "sip.contoso.com");
+	assert_string_equal(t->san[1], "webcon.contoso.com");
+	assert_string_equal(t->san[2], "sip.fabrikam.com");
+	assert_int_equal(t->public_im, 1);
+	assert_int_equal(t->npool, 2);
+	assert_string_equal(t->pool[0], "192.0.2.10");
+	assert_string_equal(t->pool[1], "edge2.contoso.net");
+	assert_int_equal(t->warn_days, 60);
+	assert_int_equal(t->crit_days, 10);
+	assert_int_equal(t->timeout, 3600);
+	assert_int_equal(t->interval, 1);
+
+	t = &conf->targets[1];
+	assert_int_equal(t->line, 17);
+	assert_string_equal(t->name, "plain");
+	assert_string_equal(t->sni, "av.contoso.com");
+	assert_int_equal(t->nports, 1);
+	assert_int_equal(t->ports[0], 443);
+	assert_int_equal(t->nsan, 0);
+	assert_int_equal(t->public_im, 0);
+	assert_int_equal(t->npool, 0);
+	assert_null(t->pool);
+	assert_int_equal(t->warn_days, 30);
+	assert_int_equal(t->crit_days, 7);
+	assert_int_equal(t->timeout, 10);
+	assert_int_equal(t->interval, 300);
+	conf_free(conf);
+}
+
+/* Integers: int and int64 both, at the edges of every bound. */
+static void
+test_int_bounds_ok(void **state)
+{
+	struct conf		*conf;
+	struct conf_target	*t;
+
+	(void)state;
+	conf = load_ok("edges.conf",
+	    "interval = 1L;\ntimeout = 3600;\nconcurrency = 100000;\n"
+	    "warn_days = 0;\ncrit_days = 0;\n"
+	    "targets = ( { name = \"a\"; host = \"h\"; timeout = 1L;\n"
+	    "  interval = 2147483647; warn_days = 0x10; crit_days = 0;\n"
+	    "  ports = [1, 65535, 0x50, 5061, 2, 3, 4, 5, 6, 7, 8, 9, 10,\n"
+	    "  11, 12, 13]; } );\n");
+	assert_int_equal(conf->interval, 1);
+	assert_int_equal(conf->timeout, 3600);
+	assert_int_equal(conf->concurrency, 100000);
+	assert_int_equal(conf->warn_days, 0);
+	assert_int_equal(conf->crit_days, 0);
+	t = &conf->targets[0];
+	assert_int_equal(t->timeout, 1);
+	assert_int_equal(t->interval, INT_MAX);
+	assert_int_equal(t->warn_days, 16);
+	assert_int_equal(t->crit_days, 0);
+	assert_int_equal(t->nports, CONF_MAX_PORTS);
+	assert_int_equal(t->ports[0], 1);
+	assert_int_equal(t->ports[1], 65535);
+	assert_int_equal(t->ports[2], 80);
+	assert_int_equal(t->ports[3], 5061);
+	assert_int_equal(t->ports[15], 13);
+	conf_free(conf);
+}
+
+/* Every facility name maps to its LOG_ value; anything else is -1. */
+static void
+test_facility(void **state)
+{
+	static const struct {
+		const char	*name;
+		int		 value;
+	} t[] = {
+		{ "auth", LOG_AUTH }, { "authpriv", LOG_AUTHPRIV },
+		{ "cron", LOG_CRON }, { "daemon", LOG_DAEMON },
+		{ "ftp", LOG_FTP }, { "kern", LOG_KERN }, { "lpr", LOG_LPR },
+		{ "mail", LOG_MAIL }, { "news", LOG_NEWS },
+		{ "syslog", LOG_SYSLOG }, { "user", LOG_USER },
+		{ "uucp", LOG_UUCP }, { "local0", LOG_LOCAL0 },
+		{ "local1", LOG_LOCAL1 }, { "local2", LOG_LOCAL2 },
+		{ "local3", LOG_LOCAL3 }, { "local4", LOG_LOCAL4 },
+		{ "local5", LOG_LOCAL5 }, { "local6", LOG_LOCAL6 },
+		{ "local7", LOG_LOCAL7 },
+	};
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(*t); i++)
+		assert_int_equal(conf_facility(t[i].name), t[i].value);
+	assert_int_equal(conf_facility("local8"), -1);
+	assert_int_equal(conf_facility("DAEMON"), -1);
+	assert_int_equal(conf_facility(""), -1);
+	assert_int_equal(conf_facility("daemon "), -1);
+}
+
+/* The file cannot be opened: one error without a line. */
+static void
+test_err_open(void **state)
+{
+	(void)state;
+	expect_errors("missing.conf", NULL, 1,
+	    "missing.conf: cannot open: No such file or directory");
+	assert_int_equal(mkdir("adir", 0700), 0);
+	expect_errors("adir", NULL, 1, "adir: cannot open: Is a directory");
+	if (geteuid() != 0) {
+		write_file("secret.conf", TARGET);
+		assert_int_equal(chmod("secret.conf", 0), 0);
+		expect_errors("secret.conf", NULL, 1,
+		    "secret.conf: cannot open: Permission denied");
+	}
+}
+
+/* libconfig stops at the first syntax error: exactly that one. */
+static void
+test_err_syntax(void **state)
+{
+	(void)state;
+	expect_errors("syntax.conf",
+	    "interval = 300;\n"
+	    "timeout = ;\n"
+	    "concurrency = ;\n", 1,
+	    "syntax.conf:2: syntax error");
+	expect_errors("dupkey.conf", "interval = 1;\n" TARGET
+	    "interval = 2;\n", 1,
+	    "dupkey.conf:3: duplicate setting name");
+	expect_errors("unterminated.conf", TARGET "ca_file = \"/etc\n", 1,
+	    "unterminated.conf:3: syntax error");
+	expect_errors("mixed.conf", TARGET "x = [1, \"a\"];\n", 1,
+	    "mixed.conf:2: mismatched element type in array");
+	expect_errors("include.conf", "@include \"nothere.conf\"\n" TARGET,
+	    1, "include.conf:1: cannot open include file");
+}
+
+/* Unknown settings at the top level, in a target and in syslog. */
+static void
+test_err_unknown(void **state)
+{
+	(void)state;
+	expect_errors("unknown.conf",
+	    "intervall = 300;\n"
+	    "syslog = { ident = \"ep\"; level = \"info\"; };\n"
+	    "targets = (\n"
+	    "  { name = \"edge1\";\n"
+	    "    host = \"sip.contoso.com\";\n"
+	    "    pors = [443]; },\n"
+	    "  { host = \"b\"; bogus = 1; }\n"
+	    ");\n", 5,
+	    "unknown.conf:1: unknown setting \"intervall\"",
+	    "unknown.conf:2: unknown setting \"level\" in syslog",
+	    "unknown.conf:6: unknown setting \"pors\" in target \"edge1\"",
+	    "unknown.conf:7: unknown setting \"bogus\" in target #2",
+	    "unknown.conf:7: target #2 has no \"name\"");
+}
+
+/* Known settings in the wrong place say where they belong. */
+static void
+test_err_misplaced(void **state)
+{
+	(void)state;
+	expect_errors("misplaced.conf",
+	    "host = \"sip.contoso.com\";\n"
+	    "ident = \"ep\";\n"
+	    "syslog = { timeout = 3; };\n"
+	    "targets = ( { name = \"a\"; host = \"b\";\n"
+	    "  concurrency = 5;\n"
+	    "  facility = \"daemon\"; } );\n", 5,
+	    "misplaced.conf:1: \"host\" is not allowed at the top level "
+	    "(only in a target)",
+	    "misplaced.conf:2: \"ident\" is not allowed at the top level "
+	    "(only in syslog)",
+	    "misplaced.conf:3: \"timeout\" is not allowed in syslog "
+	    "(only at the top level or in a target)",
+	    "misplaced.conf:5: \"concurrency\" is not allowed in target \"a\" "
+	    "(only at the top level)",
+	    "misplaced.conf:6: \"facility\" is not allowed in target \"a\" "
+	    "(only in syslog)");
+}
+
+/* Wrong types, one per kind of setting, each at its own line. */
+static void
+test_err_types(void **state)
+{
+	(void)state;
+	expect_errors("types.conf",
+	    "interval = 1.5;\n"
+	    "timeout = \"10\";\n"
+	    "log_ok = 1;\n"
+	    "ca_file = 5;\n"
+	    "syslog = { ident = 5; facility = 3; };\n"
+	    "targets = (\n"
+	    "  { name = \"edge1\";\n"
+	    "    host = [\"sip.contoso.com\"];\n"
+	    "    ports = \"443\";\n"
+	    "    san = \"sip.contoso.com\";\n"
+	    "    pool = [1, 2];\n"
+	    "    public_im = \"yes\";\n"
+	    "    sni = true;\n"
+	    "    subject = 1L;\n"
+	    "    warn_days = 30.0; },\n"
+	    "  { name = 7; host = \"h\"; san = (\"a\", 1, \"b\", 2.5); }\n"
+	    ");\n", 18,
+	    "types.conf:1: \"interval\" must be an integer",
+	    "types.conf:2: \"timeout\" must be an integer",
+	    "types.conf:3: \"log_ok\" must be true or false",
+	    "types.conf:4: \"ca_file\" must be a string",
+	    "types.conf:5: \"ident\" in syslog must be a string",
+	    "types.conf:5: \"facility\" in syslog must be a string",
+	    "types.conf:8: \"host\" in target \"edge1\" must be a string",
+	    "types.conf:9: \"ports\" in target \"edge1\" must be a list of "
+	    "ports",
+	    "types.conf:10: \"san\" in target \"edge1\" must be a list of "
+	    "strings",
+	    "types.conf:11: \"pool\" in target \"edge1\" must be a list of "
+	    "strings",
+	    "types.conf:11: \"pool\" in target \"edge1\" must be a list of "
+	    "strings",
+	    "types.conf:12: \"public_im\" in target \"edge1\" must be true or "
+	    "false",
+	    "types.conf:13: \"sni\" in target \"edge1\" must be a string",
+	    "types.conf:14: \"subject\" in target \"edge1\" must be a string",
+	    "types.conf:15: \"warn_days\" in target \"edge1\" must be an "
+	    "integer",
+	    "types.conf:16: \"name\" in target #2 must be a string",
+	    "types.conf:16: \"san\" in target #2 must be a list of strings",
+	    "types.conf:16: \"san\" in target #2 must be a list of strings");
+}
+
+/* ports: the element's line, a list or an array, and a non-int element. */
+static void
+test_err_ports_type(void **state)
+{
+	(void)state;
+	expect_errors("portlist.conf",
+	    "targets = ( { name = \"a\"; host = \"b\"; ports = (443,\n"
+	    "  \"5061\", 5062.0); } );\n", 2,
+	    "portlist.conf:2: \"ports\" in target \"a\" must be a list of "
+	    "ports",
+	    "portlist.conf:2: \"ports\" in target \"a\" must be a list of "
+	    "ports");
+	expect_errors("portgroup.conf",
+	    "targets = ( { name = \"a\"; host = \"b\";\n"
+	    "  ports = { p = 443; }; } );\n", 1,
+	    "portgroup.conf:2: \"ports\" in target \"a\" must be a list of "
+	    "ports");
+}
+
+/* Group-shaped settings given as something else. */
+static void
+test_err_groups(void **state)
+{
+	(void)state;
+	expect_errors("syslog.conf", "syslog = \"daemon\";\n" TARGET, 1,
+	    "syslog.conf:1: \"syslog\" must be a group: "
+	    "syslog = { ident = \"...\"; facility = \"...\"; };");
+	expect_errors("targetsgroup.conf",
+	    "targets = { name = \"a\"; host = \"b\"; };\n", 1,
+	    "targetsgroup.conf:1: \"targets\" must be a list of groups: "
+	    "targets = ( { name = \"...\"; host = \"...\"; } );");
+	expect_errors("targetsarray.conf", "targets = [\"a\", \"b\"];\n", 1,
+	    "targetsarray.conf:1: \"targets\" must be a list of groups: "
+	    "targets = ( { name = \"...\"; host = \"...\"; } );");
+	expect_errors("element.conf",
+	    "targets = (\n"
+	    "  { name = \"a\"; host = \"b\"; },\n"
+	    "  \"c\",\n"
+	    "  [1]\n"
+	    ");\n", 2,
+	    "element.conf:3: target #2 must be a group: "
+	    "{ name = \"...\"; host = \"...\"; }",
+	    "element.conf:4: target #3 must be a group: "
+	    "{ name = \"...\"; host = \"...\"; }");
+}
+
+/* Duplicate names: at the second (and later) occurrence's name line. */
+static void
+test_err_duplicate_names(void **state)
+{
+	(void)state;
+	expect_errors("dup.conf",
+	    "targets = (\n"
+	    "  { name = \"edge1\"; host = \"a\"; },\n"
+	    "  { name = \"edge2\"; host = \"b\"; },\n"
+	    "  {\n"
+	    "    host = \"c\";\n"
+	    "    name = \"edge1\";\n"
+	    "  },\n"
+	    "  { name = \"Edge1\"; host = \"d\"; },\n"
+	    "  { name = \"edge2\"; host = \"e\"; },\n"
+	    "  { name = \"edge1\"; host = \"f\"; }\n"
+	    ");\n", 3,
+	    "dup.conf:6: duplicate target name \"edge1\" (first at line 2)",
+	    "dup.conf:9: duplicate target name \"edge2\" (first at line 3)",
+	    "dup.conf:10: duplicate target name \"edge1\" (first at line 2)");
+}
+
+/* Ports outside 1..65535, repeated, too many, none. */
+static void
+test_err_ports(void **state)
+{
+	(void)state;
+	expect_errors("ports.conf",
+	    "targets = (\n"
+	    "  { name = \"a\"; host = \"h\";\n"
+	    "    ports = (0, 443,\n"
+	    "             65536, -1, 5000000000L, 443); },\n"
+	    "  { name = \"b\"; host = \"h\";\n"
+	    "    ports = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,\n"
+	    "             16, 17]; },\n"
+	    "  { name = \"c\"; host = \"h\";\n"
+	    "    ports = []; },\n"
+	    "  { name = \"d\"; host = \"h\"; ports = (); }\n"
+	    ");\n", 8,
+	    "ports.conf:3: port 0 in target \"a\" is outside 1..65535",
+	    "ports.conf:4: port 65536 in target \"a\" is outside 1..65535",
+	    "ports.conf:4: port -1 in target \"a\" is outside 1..65535",
+	    "ports.conf:4: port 5000000000 in target \"a\" is outside "
+	    "1..65535",
+	    "ports.conf:4: port 443 is listed twice in target \"a\"",
+	    "ports.conf:6: \"ports\" in target \"b\" has 17 entries; at most "
+	    "16 are allowed",
+	    "ports.conf:9: \"ports\" in target \"c\" is empty",
+	    "ports.conf:10: \"ports\" in target \"d\" is empty");
+}
+
+/* No targets at all, or an empty list. */
+static void
+test_err_targets(void **state)
+{
+	(void)state;
+	expect_errors("none.conf", "interval = 300;\n", 1,
+	    "none.conf:1: no \"targets\": at least one target is required");
+	expect_errors("empty.conf", "", 1,
+	    "empty.conf:1: no \"targets\": at least one target is required");
+	expect_errors("emptylist.conf", "interval = 300;\n\ntargets = ();\n",
+	    1, "emptylist.conf:3: \"targets\" is empty: at least one target "
+	    "is required");
+}
+
+/* A target without name or host: at the target's first line. */
+static void
+test_err_missing(void **state)
+{
+	(void)state;
+	expect_errors("noname.conf",
+	    "targets = (\n"
+	    "  { host = \"a\"; },\n"
+	    "  { name = \"b\"; },\n"
+	    "  {\n"
+	    "  }\n"
+	    ");\n", 4,
+	    "noname.conf:2: target #1 has no \"name\"",
+	    "noname.conf:3: target \"b\" has no \"host\"",
+	    "noname.conf:4: target #3 has no \"name\"",
+	    "noname.conf:4: target #3 has no \"host\"");
+}
+
+/* warn_days below crit_days, globally and after a per-target override. */
+static void
+test_err_days(void **state)
+{
+	(void)state;
+	expect_errors("days.conf",
+	    "warn_days = 5;\n"
+	    "targets = (\n"
+	    "  { name = \"a\"; host = \"h\"; },\n"
+	    "  { name = \"b\"; host = \"h\"; }\n"
+	    ");\n", 1,
+	    "days.conf:1: warn_days (5) is less than crit_days (7)");
+	expect_errors("days2.conf", "\ncrit_days = 40;\n" TARGET, 1,
+	    "days2.conf:2: warn_days (30) is less than crit_days (40)");
+	expect_errors("days3.conf",
+	    "targets = (\n"
+	    "  { name = \"a\"; host = \"h\";\n"
+	    "    warn_days = 3; },\n"
+	    "  { name = \"b\"; host = \"h\";\n"
+	    "    crit_days = 31; },\n"
+	    "  { name = \"c\"; host = \"h\"; warn_days = 10; crit_days = 10; },\n"
+	    "  { name = \"d\"; host = \"h\"; crit_days = 30; }\n"
+	    ");\n", 2,
+	    "days3.conf:3: warn_days (3) is less than crit_days (7) in target "
+	    "\"a\"",
+	    "days3.conf:5: warn_days (30) is less than crit_days (31) in "
+	    "target \"b\"");
+}
+
+/* An override can repair a bad global pair for its target only. */
+static void
+test_days_override_repairs(void **state)
+{
+	(void)state;
+	expect_errors("repair.conf",
+	    "warn_days = 5;\n"
+	    "crit_days = 10;\n"
+	    "targets = ( { name = \"a\"; host = \"h\"; warn_days = 10; } );\n",
+	    1, "repair.conf:1: warn_days (5) is less than crit_days (10)");
+}
+
+/* ca_file missing, a directory, a device. */
+static void
+test_err_ca_file(void **state)
+{
+	(void)state;
+	expect_errors("ca1.conf", "ca_file = \"nothere.pem\";\n" TARGET, 1,
+	    "ca1.conf:1: cannot read ca_file \"nothere.pem\": No such file or "
+	    "directory");
+	assert_int_equal(mkdir("cadir", 0700), 0);
+	expect_errors("ca2.conf", TARGET "ca_file = \"cadir\";\n", 1,
+	    "ca2.conf:2: cannot read ca_file \"cadir\": Is a directory");
+	expect_errors("ca3.conf", "ca_file = \"/dev/null\";\n" TARGET, 1,
+	    "ca3.conf:1: cannot read ca_file \"/dev/null\": not a regular "
+	    "file");
+	expect_errors("ca4.conf", "ca_file = \"\";\n" TARGET, 1,
+	    "ca4.conf:1: \"ca_file\" must not be empty");
+	if (geteuid() != 0) {
+		write_file("locked.pem", "x\n");
+		assert_int_equal(chmod("locked.pem", 0), 0);
+		expect_errors("ca5.conf", "ca_file = \"locked.pem\";\n" TARGET,
+		    1, "ca5.conf:1: cannot read ca_file \"locked.pem\": "
+		    "Permission denied");
+	}
+}
+
+/* An unknown syslog facility, and an empty ident. */
+static void
+test_err_facility(void **state)
+{
+	(void)state;
+	expect_errors("fac.conf",
+	    "syslog = {\n"
+	    "  ident = \"\";\n"
+	    "  facility = \"local8\";\n"
+	    "};\n" TARGET, 2,
+	    "fac.conf:2: \"ident\" in syslog must not be empty",
+	    "fac.conf:3: unknown syslog facility \"local8\"");
+}
+
+/* Every bound the contract leaves to us, just past the edge. */
+static void
+test_err_bounds(void **state)
+{
+	(void)state;
+	expect_errors("bounds.conf",
+	    "interval = 0;\n"
+	    "timeout = 3601;\n"
+	    "concurrency = 0;\n"
+	    "warn_days = -1;\n"
+	    "crit_days = -1L;\n"
+	    "targets = ( { name = \"a\"; host = \"h\";\n"
+	    "  timeout = 0;\n"
+	    "  interval = -5;\n"
+	    "  warn_days = 3000000000L; } );\n", 8,
+	    "bounds.conf:1: \"interval\" must be at least 1, not 0",
+	    "bounds.conf:2: \"timeout\" must be between 1 and 3600, not 3601",
+	    "bounds.conf:3: \"concurrency\" must be between 1 and 100000, "
+	    "not 0",
+	    "bounds.conf:4: \"warn_days\" must be at least 0, not -1",
+	    "bounds.conf:5: \"crit_days\" must be at least 0, not -1",
+	    "bounds.conf:7: \"timeout\" in target \"a\" must be between 1 and "
+	    "3600, not 0",
+	    "bounds.conf:8: \"interval\" in target \"a\" must be at least 1, "
+	    "not -5",
+	    "bounds.conf:9: \"warn_days\" in target \"a\" must be at least 0, "
+	    "not 3000000000");
+	expect_errors("bounds2.conf", "concurrency = 100001;\n" TARGET, 1,
+	    "bounds2.conf:1: \"concurrency\" must be between 1 and 100000, "
+	    "not 100001");
+}
+
+/* Empty strings and empty list entries. */
+static void
+test_err_empty_strings(void **state)
+{
+	(void)state;
+	expect_errors("emptystr.conf",
+	    "targets = (\n"
+	    "  { name = \"\";\n"
+	    "    host = \"\";\n"
+	    "    sni = \"\";\n"
+	    "    subject = \"\";\n"
+	    "    san = [\"a\",\n"
+	    "           \"\"];\n"
+	    "    pool = [\"\"]; },\n"
+	    "  { name = \"b\"; host = \"h\"; pool = []; }\n"
+	    ");\n", 7,
+	    "emptystr.conf:2: \"name\" in target #1 must not be empty",
+	    "emptystr.conf:3: \"host\" in target #1 must not be empty",
+	    "emptystr.conf:4: \"sni\" in target #1 must not be empty",
+	    "emptystr.conf:5: \"subject\" in target #1 must not be empty",
+	    "emptystr.conf:7: \"san\" in target #1 has an empty entry",
+	    "emptystr.conf:8: \"pool\" in target #1 has an empty entry",
+	    "emptystr.conf:9: \"pool\" in target \"b\" is empty");
+}
+
+/* Three different errors: exactly three, in line order. */
+static void
+test_err_three(void **state)
+{
+	(void)state;
+	expect_errors("three.conf",
+	    "interval = 300;\n"
+	    "targets = (\n"
+	    "  { name = \"edge1\"; host = \"a\"; },\n"
+	    "  { name = \"edge1\"; host = \"b\"; },\n"
+	    "  { name = \"edge3\"; host = \"c\"; pors = [443]; }\n"
+	    ");\n"
+	    "syslog = { facility = \"daemons\"; };\n", 3,
+	    "three.conf:4: duplicate target name \"edge1\" (first at line 3)",
+	    "three.conf:5: unknown setting \"pors\" in target \"edge3\"",
+	    "three.conf:7: unknown syslog facility \"daemons\"");
+}
+
+/* FILE is exactly what the caller gave, relative, absolute or a name. */
+static void
+test_file_as_given(void **state)
+{
+	struct conf_errors	 errs = { NULL, 0 };
+	struct conf		*conf;
+	char			 path[PATH_MAX + 32], want[PATH_MAX + 64];
+
+	(void)state;
+	write_file("given.conf", "bogus = 1;\n" TARGET);
+	snprintf(path, sizeof(path), "%s/given.conf", tmpdir);
+	assert_null(conf_load(path, &errs));
+	assert_int_equal(errs.n, 1);
+	snprintf(want, sizeof(want), "%s:1: unknown setting \"bogus\"", path);
+	assert_string_equal(errs.v[0], want);
+	conf_errors_free(&errs);
+
+	assert_null(conf_load("./given.conf", &errs));
+	assert_int_equal(errs.n, 1);
+	assert_string_equal(errs.v[0],
+	    "./given.conf:1: unknown setting \"bogus\"");
+	conf_errors_free(&errs);
+
+	/* conf_load_string: the name stands for FILE. */
+	assert_null(conf_load_string("<memory>", "x = 1;\n" TARGET, &errs));
+	assert_int_equal(errs.n, 1);
+	assert_string_equal(errs.v[0], "<memory>:1: unknown setting \"x\"");
+	conf_errors_free(&errs);
+	assert_null(conf_load_string("text", "x = ;\n", &errs));
+	assert_int_equal(errs.n, 1);
+	assert_string_equal(errs.v[0], "text:1: syntax error");
+	conf_errors_free(&errs);
+	conf = conf_load_string("text", "timeout = 9;\n" TARGET, &errs);
+	assert_non_null(conf);
+	assert_int_equal(errs.n, 0);
+	assert_string_equal(conf->path, "text");
+	assert_int_equal(conf->timeout, 9);
+	assert_int_equal(conf->targets[0].timeout, 9);
+	conf_free(conf);
+
+	/* errs may be NULL; a stale errs is reset, not appended to. */
+	assert_null(conf_load("missing.conf", NULL));
+	errs.v = NULL;
+	errs.n = 7;
+	conf = conf_load_string("text", TARGET, &errs);
+	assert_non_null(conf);
+	assert_int_equal(errs.n, 0);
+	conf_free(conf);
+}
+
+/* Errors in an included file name that file and its line. */
+static void
+test_include(void **state)
+{
+	struct conf	*conf;
+
+	(void)state;
+	write_file("targets.inc",
+	    "targets = (\n"
+	    "  { name = \"a\"; host = \"h\"; },\n"
+	    "  { name = \"a\"; host = \"h\"; colour = 1; }\n"
+	    ");\n");
+	expect_errors("main.conf", "interval = 0;\n@include \"targets.inc\"\n",
+	    3,
+	    "main.conf:1: \"interval\" must be at least 1, not 0",
+	    "targets.inc:3: unknown setting \"colour\" in target \"a\"",
+	    "targets.inc:3: duplicate target name \"a\" (first at line 2)");
+	write_file("ok.inc", TARGET);
+	conf = load_ok("main2.conf", "@include \"ok.inc\"\ntimeout = 4;\n");
+	assert_int_equal(conf->ntargets, 1);
+	assert_int_equal(conf->targets[0].timeout, 4);
+	conf_free(conf);
+}
+
+/* User strings are quoted so that one error stays one printable line. */
+static void
+test_quoting(void **state)
+{
+	(void)state;
+	expect_errors("quote.conf",
+	    "targets = ( { name = \"a\\\"b\\n\\x01c\\\\\"; host = \"h\";\n"
+	    "  bogus = 1; } );\n"
+	    "ca_file = \"new\\nline\";\n", 2,
+	    "quote.conf:2: unknown setting \"bogus\" in target "
+	    "\"a\\\"b\\x0a\\x01c\\\\\"",
+	    "quote.conf:3: cannot read ca_file \"new\\x0aline\": No such file "
+	    "or directory");
+}
+
+/* Write a file of n targets; a duplicate of the first one at the end. */
+static double
+load_many(const char *name, int n, int dup, struct conf_errors *errs,
+    struct conf **confp)
+{
+	FILE		*fp;
+	clock_t		 t0;
+	int		 i;
+
+	fp = fopen(name, "w");
+	assert_non_null(fp);
+	fprintf(fp, "interval = 300;\ntargets = (\n");
+	for (i = 0; i < n; i++)
+		fprintf(fp, "  {\n    name = \"edge%06d\";\n"
+		    "    host = \"edge%06d.contoso.com\";\n"
+		    "    ports = [443, 5061];\n"
+		    "    san = [\"edge%06d.contoso.com\", \"sip.contoso.com\"];\n"
+		    "    public_im = true;\n  },\n", i, i, i);
+	fprintf(fp, "  { name = \"%s\"; host = \"last\"; }\n);\n",
+	    dup ? "edge000000" : "last");
+	assert_int_equal(fclose(fp), 0);
+	t0 = clock();
+	*confp = conf_load(name, errs);
+	return (double)(clock() - t0) / CLOCKS_PER_SEC;
+}
+
+/*
+ * 100,000 targets: all loaded, a duplicate at the very end found, and the
+ * work grows about linearly: ten times the targets may cost at most 40
+ * times the CPU (a quadratic name check would cost about 100 times; under
+ * ASan, whose realloc always copies, libconfig's own list growth already
+ * costs 16 times). Without sanitizers the load must also take under 2 s.
+ */
+static void
+test_many_targets(void **state)
+{
+	struct conf_errors	 errs = { NULL, 0 };
+	struct conf		*conf;
+	double			 small, big;
+	char			 want[128];
+
+	(void)state;
+	small = load_many("small.conf", 10000, 0, &errs, &conf);
+	assert_non_null(conf);
+	assert_int_equal(conf->ntargets, 10001);
+	conf_free(conf);
+	big = load_many("big.conf", 100000, 0, &errs, &conf);
+	assert_non_null(conf);
+	assert_int_equal(conf->ntargets, 100001);
+	assert_string_equal(conf->targets[99999].name, "edge099999");
+	assert_int_equal(conf->targets[99999].line, 3 + 99999 * 7);
+	conf_free(conf);
+	print_message("# 10,000 targets: %.3f s CPU; 100,000: %.3f s CPU\n",
+	    small, big);
+	assert_true(big < 40 * (small > 0.01 ? small : 0.01));
+#if !defined(__SANITIZE_ADDRESS__)
+	assert_true(big < 2.0);
+#endif
+
+	load_many("bigdup.conf", 100000, 1, &errs, &conf);
+	assert_null(conf);
+	assert_int_equal(errs.n, 1);
+	snprintf(want, sizeof(want), "bigdup.conf:%d: duplicate target name "
+	    "\"edge000000\" (first at line 4)", 3 + 100000 * 7);
+	assert_string_equal(errs.v[0], want);
+	conf_errors_free(&errs);
+	unlink("small.conf");
+	unlink("big.conf");
+	unlink("bigdup.conf");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_new),
+		cmocka_unit_test(test_add_target),
+		cmocka_unit_test(test_globals),
+		cmocka_unit_test(test_globals_after_targets),
+		cmocka_unit_test(test_target_settings),
+		cmocka_unit_test(test_int_bounds_ok),
+		cmocka_unit_test(test_facility),
+		cmocka_unit_test(test_err_open),
+		cmocka_unit_test(test_err_syntax),
+		cmocka_unit_test(test_err_unknown),
+		cmocka_unit_test(test_err_misplaced),
+		cmocka_unit_test(test_err_types),
+		cmocka_unit_test(test_err_ports_type),
+		cmocka_unit_test(test_err_groups),
+		cmocka_unit_test(test_err_duplicate_names),
+		cmocka_unit_test(test_err_ports),
+		cmocka_unit_test(test_err_targets),
+		cmocka_unit_test(test_err_missing),
+		cmocka_unit_test(test_err_days),
+		cmocka_unit_test(test_days_override_repairs),
+		cmocka_unit_test(test_err_ca_file),
+		cmocka_unit_test(test_err_facility),
+		cmocka_unit_test(test_err_bounds),
+		cmocka_unit_test(test_err_empty_strings),
+		cmocka_unit_test(test_err_three),
+		cmocka_unit_test(test_file_as_given),
+		cmocka_unit_test(test_include),
+		cmocka_unit_test(test_quoting),
+		cmocka_unit_test(test_many_targets),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
