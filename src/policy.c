@@ -33,7 +33,7 @@
 #define POLICY_MAXERR		32	/* verification errors kept per chain */
 #define POLICY_LIST_MAX		10	/* names listed in one message */
 #define POLICY_CHROME_NOTE						\
-	"public CAs now drop clientAuth from TLS server certificates "	\
+	"Public CAs now drop clientAuth from TLS server certificates "	\
 	"(Chrome root program: serverAuth-only issuing hierarchies), so "	\
 	"ask the CA for a certificate profile that still includes clientAuth"
 
@@ -338,11 +338,18 @@ policy_trust(struct policy_eval *ev)
 	x = sk_X509_num(ev->built) > 0 ?
 	    sk_X509_value(ev->built, sk_X509_num(ev->built) - 1) : ev->leaf;
 	issuer = policy_dn(X509_get_issuer_name(x));
+	for (i = 0; i < (size_t)sk_X509_num(ev->sent); i++)
+		if (sk_X509_value(ev->sent, i) != x &&
+		    X509_NAME_cmp(X509_get_subject_name(sk_X509_value(ev->sent,
+		    i)), X509_get_issuer_name(x)) == 0)
+			break;
 	findings_add(ev->out, F_CHAIN_INCOMPLETE, SEV_CRITICAL,
 	    "the chain stops at %s: its issuer %s was neither sent by the "
-	    "server nor found in the trust store; configure the Edge to send "
-	    "the intermediate certificate(s) of its CA", policy_label(ev, x),
-	    issuer);
+	    "server nor found in the trust store%s; configure the Edge to "
+	    "send the intermediate certificate(s) of its CA",
+	    policy_label(ev, x), issuer, i < (size_t)sk_X509_num(ev->sent) ?
+	    " (the server sent a certificate of that name, but not the one "
+	    "that issued it: an old or wrong intermediate)" : "");
 	free(issuer);
 }
 
@@ -480,11 +487,8 @@ policy_eku(struct policy_eval *ev)
 			snprintf(nb, sizeof(nb), "an unreadable date");
 		findings_add(ev->out, F_CLIENT_EKU_MISSING, sev,
 		    "%s, issued by %s on %s, has EKU %s%s; AOL public IM "
-		    "federation requires clientAuth as well%s. Public CAs now "
-		    "drop clientAuth from TLS server certificates (Chrome root "
-		    "program: serverAuth-only issuing hierarchies), so ask the "
-		    "CA for a certificate profile that still includes "
-		    "clientAuth", policy_label(ev, ev->leaf), issuer, nb,
+		    "federation requires clientAuth as well%s. "
+		    POLICY_CHROME_NOTE, policy_label(ev, ev->leaf), issuer, nb,
 		    names.n ? list : "(empty)",
 		    names.n == 1 ? " only" : ", without clientAuth",
 		    ev->pol->public_im ? "" :
@@ -530,7 +534,7 @@ policy_client_chain(struct policy_eval *ev)
 	    "%s, issued by %s on %s, has clientAuth, but %s restricts its "
 	    "EKU to %s, so the chain is valid for TLS server but not for TLS "
 	    "client authentication; AOL public IM federation needs both%s. "
-	    POLICY_CHROME_NOTE " from a hierarchy that allows it",
+	    POLICY_CHROME_NOTE ", issued under a CA that allows it",
 	    policy_label(ev, ev->leaf), issuer, nb, policy_label(ev, ca),
 	    names.n ? list : "(empty)", ev->pol->public_im ? "" :
 	    " (public_im is off: for information)");
@@ -669,7 +673,7 @@ policy_crypto(struct policy_eval *ev)
 		}
 		if (weak)
 			findings_add(ev->out, F_WEAK_KEY, SEV_WARNING,
-			    "%s has a %s key; use at least RSA-2048 or EC-256",
+			    "%s has key %s; use at least RSA-2048 or EC-256",
 			    policy_label(ev, x), key);
 	}
 	for (i = 0; i < sk_X509_num(ev->sent); i++) {
