@@ -1,0 +1,627 @@
+/*
+ * epfixture.c: a standalone set of loopback Edge servers for the shell
+ * tests and the demo.
+ *
+ *	epfixture [-t SECONDS] DIR SCENARIO[@BIND]...
+ *
+ * Mints one test PKI (root -> intermediate, RSA-2048, SHA-256), writes the
+ * root alone to DIR/ca.pem (the trust store to give edgeprobe as ca_file),
+ * serves every scenario on its own ephemeral port on BIND (default
+ * 127.0.0.1; 127.0.0.2 or ::1 work too), writes DIR/NAME.pem (the chain
+ * the scenario sends, leaf first) and, once every listener is up,
+ * DIR/ports with one line "NAME BIND PORT" per argument, in argument
+ * order (written to a temporary file and renamed, so a test may wait for
+ * it to appear). It then runs until SIGTERM or SIGINT, until stdin reaches
+ * EOF when stdin is a pipe or a socket (an stdin of /dev/null, a file or a
+ * terminal is ignored, since sh gives /dev/null to a job started with &),
+ * or until -t SECONDS have passed, and exits 0. Usage errors exit 2,
+ * start-up failures 1.
+ *
+ * A scenario named twice (compliant@127.0.0.1 compliant@127.0.0.2) serves
+ * the same leaf on both addresses: a pool in agreement. other-leaf is a
+ * second, distinct compliant leaf, for POOL_MISMATCH.
+ *
+ * Unless said otherwise, a leaf is the seed's Access Edge certificate:
+ * RSA-2048, CN sip.contoso.com, O Contoso, DNS SANs sip.contoso.com,
+ * webcon.contoso.com, sip.fabrikam.com in that order, EKU serverAuth +
+ * clientAuth, CRL DP http://crl.example.test/edge.crl, SHA-256, issued by
+ * the intermediate, notBefore now - 1 day, notAfter now + 365 days + 1 hour
+ * (days_left 365); the chain sent is leaf + intermediate; TLS 1.0 to 1.3
+ * are offered (1.3 is negotiated by a modern client).
+ *
+ *	compliant	 the seed certificate; no finding
+ *	noclient	 EKU serverAuth only (a renewal that lost clientAuth)
+ *	expiring	 notAfter now + 5 days + 1 hour (days_left 5)
+ *	expired		 notBefore now - 30 days, notAfter now - 23 hours
+ *			 (days_left -1)
+ *	notyet		 notBefore now + 1 day
+ *	serveronly-inter leaf under a second intermediate (same root) whose
+ *			 EKU is serverAuth only; chain leaf + that intermediate
+ *	missing-inter	 the leaf alone, without its intermediate
+ *	selfsigned	 a self-signed leaf, sent alone
+ *	untrusted	 leaf -> other intermediate -> other root, all three
+ *			 sent; the other root is not in ca.pem
+ *	wildcard	 CN *.contoso.com, one DNS SAN *.contoso.com
+ *	pss		 the leaf signed with RSASSA-PSS (SHA-256)
+ *	legacy		 TLS 1.0 only, an RSA-1024 leaf signed with SHA-1
+ *	noeku		 no EKU extension
+ *	nocrl		 no CRL distribution point
+ *	wrongname	 CN other.example.com, one DNS SAN other.example.com
+ *	require-cert	 the compliant leaf, TLS 1.2 at most, a client
+ *			 certificate required: the handshake aborts after the
+ *			 server's certificate with a handshake_failure alert
+ *	ec		 P-256 leaf under a P-256 intermediate (signed by the
+ *			 RSA root), ECDSA-SHA256
+ *	other-leaf	 a second compliant leaf with its own key (the other
+ *			 RSA-2048 leaves share one key, to start faster)
+ *	silent		 accepts and never speaks
+ *	close		 accepts and closes at once
+ *	rst		 reads the ClientHello, then resets the connection
+ *	garbage		 answers 64 bytes that are not TLS, then closes
+ *	http		 answers an HTTP/1.1 400, then closes
+ *	trickle		 the compliant handshake, one byte per second
+ *	stall		 the compliant ServerHello record only, then silence
+ *	alert		 answers the ClientHello with a fatal handshake_failure
+ *	closed		 nothing listens: the port was bound, then closed
+ */
+#include <sys/types.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "mint.h"
+#include "tlsserver.h"
+
+#define DAY		(24L * 60 * 60)
+#define HOUR		(60L * 60)
+#define MAXCHAIN	3
+
+enum fx_kind {
+	FX_TLS,		/* a certificate scenario */
+	FX_HOSTILE,	/* a hostile peer without a certificate */
+	FX_COMPLIANT,	/* a hostile or picky peer using the compliant chain */
+	FX_CLOSED	/* no listener */
+};
+
+struct fx_scenario {
+	const char		*name;
+	enum fx_kind		 kind;
+	enum tlsserver_mode	 mode;
+	const char		*help;
+};
+
+static const struct fx_scenario fx_scenarios[] = {
+	{ "compliant", FX_TLS, TS_TLS, "the seed certificate; no finding" },
+	{ "noclient", FX_TLS, TS_TLS, "EKU serverAuth only" },
+	{ "expiring", FX_TLS, TS_TLS, "notAfter in 5 days (days_left 5)" },
+	{ "expired", FX_TLS, TS_TLS, "notAfter 23 hours ago (days_left -1)" },
+	{ "notyet", FX_TLS, TS_TLS, "notBefore tomorrow" },
+	{ "serveronly-inter", FX_TLS, TS_TLS,
+	    "under an intermediate whose EKU is serverAuth only" },
+	{ "missing-inter", FX_TLS, TS_TLS, "the leaf sent without its "
+	    "intermediate" },
+	{ "selfsigned", FX_TLS, TS_TLS, "a self-signed leaf" },
+	{ "untrusted", FX_TLS, TS_TLS, "a chain to another root, sent, not "
+	    "trusted" },
+	{ "wildcard", FX_TLS, TS_TLS, "CN and SAN *.contoso.com" },
+	{ "pss", FX_TLS, TS_TLS, "leaf signed with RSASSA-PSS" },
+	{ "legacy", FX_TLS, TS_TLS, "TLS 1.0 only, RSA-1024 leaf, SHA-1" },
+	{ "noeku", FX_TLS, TS_TLS, "no EKU extension" },
+	{ "nocrl", FX_TLS, TS_TLS, "no CRL distribution point" },
+	{ "wrongname", FX_TLS, TS_TLS, "CN and SAN other.example.com" },
+	{ "require-cert", FX_COMPLIANT, TS_REQUIRE_CERT,
+	    "compliant leaf, TLS 1.2, client certificate required" },
+	{ "ec", FX_TLS, TS_TLS, "P-256 leaf and intermediate" },
+	{ "other-leaf", FX_TLS, TS_TLS, "a second, distinct compliant leaf" },
+	{ "silent", FX_HOSTILE, TS_SILENT, "accepts and never speaks" },
+	{ "close", FX_HOSTILE, TS_CLOSE, "accepts and closes at once" },
+	{ "rst", FX_HOSTILE, TS_RST, "reads the ClientHello, then resets" },
+	{ "garbage", FX_HOSTILE, TS_GARBAGE, "answers 64 non-TLS bytes" },
+	{ "http", FX_HOSTILE, TS_HTTP, "answers an HTTP/1.1 400" },
+	{ "trickle", FX_COMPLIANT, TS_TRICKLE,
+	    "the compliant handshake at one byte per second" },
+	{ "stall", FX_COMPLIANT, TS_STALL_AFTER_HELLO,
+	    "the ServerHello record, then silence" },
+	{ "alert", FX_HOSTILE, TS_ALERT, "a fatal handshake_failure alert" },
+	{ "closed", FX_CLOSED, TS_TLS, "nothing listens on the port" },
+};
+#define FX_NSCENARIOS	(sizeof(fx_scenarios) / sizeof(fx_scenarios[0]))
+
+/* A minted scenario: key, leaf and the chain to send. */
+struct fx_made {
+	const struct fx_scenario *sc;
+	EVP_PKEY		*key;
+	X509			*chain[MAXCHAIN];	/* leaf first */
+	size_t			 nchain;
+	int			 min_version;
+	int			 max_version;
+};
+
+/* One argument: a scenario on an address. */
+struct fx_arg {
+	const struct fx_scenario *sc;
+	const char		*bind;
+	struct fx_made		*made;
+	struct tlsserver	*srv;
+	int			 port;
+};
+
+/* The issuing CAs, each made the first time a scenario needs it. */
+struct fx_pki {
+	struct mint_pki		 main;
+	struct mint_pki		 other;		/* untrusted */
+	EVP_PKEY		*serveronly_key;
+	X509			*serveronly;
+	EVP_PKEY		*ec_key;
+	X509			*ec;
+	EVP_PKEY		*leaf_key;	/* shared by RSA-2048 leaves */
+	time_t			 now;
+};
+
+static void	 fx_usage(FILE *);
+static const struct fx_scenario *fx_lookup(const char *);
+static int	 fx_bind_ok(const char *);
+static int	 fx_sub_ca(struct fx_pki *, const char *, enum mint_keytype,
+		    int, EVP_PKEY **, X509 **);
+static int	 fx_mint(struct fx_pki *, struct fx_made *);
+static void	 fx_made_free(struct fx_made *);
+static int	 fx_write_ports(const char *, struct fx_arg *, int);
+static int	 fx_wait(long);
+
+/* Print the usage and the scenario list. */
+static void
+fx_usage(FILE *f)
+{
+	size_t	 i;
+
+	fprintf(f, "usage: epfixture [-t SECONDS] DIR SCENARIO[@BIND]...\n"
+	    "Serves each scenario on an ephemeral loopback port of BIND "
+	    "(default 127.0.0.1),\n"
+	    "writes DIR/ca.pem (the test root), DIR/NAME.pem (the chain sent) "
+	    "and DIR/ports\n"
+	    "(\"NAME BIND PORT\" per argument, once all listen); runs until "
+	    "SIGTERM, SIGINT,\n"
+	    "EOF on a piped stdin, or -t SECONDS. Leaves are for "
+	    "sip.contoso.com with the\n"
+	    "seed SANs, chain leaf + intermediate, unless said otherwise.\n"
+	    "Scenarios:\n");
+	for (i = 0; i < FX_NSCENARIOS; i++)
+		fprintf(f, "  %-17s %s\n", fx_scenarios[i].name,
+		    fx_scenarios[i].help);
+}
+
+/* The scenario called name, or NULL. */
+static const struct fx_scenario *
+fx_lookup(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < FX_NSCENARIOS; i++)
+		if (strcmp(fx_scenarios[i].name, name) == 0)
+			return &fx_scenarios[i];
+	return NULL;
+}
+
+/* Whether bind is a numeric loopback address (the tests stay on loopback). */
+static int
+fx_bind_ok(const char *bind_addr)
+{
+	struct in_addr	 in4;
+	struct in6_addr	 in6;
+
+	if (inet_pton(AF_INET, bind_addr, &in4) == 1)
+		return (ntohl(in4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, bind_addr, &in6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&in6);
+	return 0;
+}
+
+/* An intermediate CA signed by the main root, once. 0 on success. */
+static int
+fx_sub_ca(struct fx_pki *pki, const char *cn, enum mint_keytype type,
+    int eku, EVP_PKEY **keyp, X509 **certp)
+{
+	struct mint_spec	 spec;
+
+	if (*certp != NULL)
+		return 0;
+	memset(&spec, 0, sizeof(spec));
+	spec.cn = cn;
+	spec.o = "EdgeProbe Test PKI";
+	spec.ca = 1;
+	spec.eku = eku;
+	spec.not_before = pki->now - 30 * DAY;
+	spec.not_after = pki->now + 1825 * DAY;
+	if ((*keyp = mint_key(type, 0)) == NULL ||
+	    (*certp = mint_cert(&spec, *keyp, pki->main.root,
+	    pki->main.root_key)) == NULL)
+		return -1;
+	return 0;
+}
+
+/* Mint the key, leaf and chain of one certificate scenario. 0 on success. */
+static int
+fx_mint(struct fx_pki *pki, struct fx_made *m)
+{
+	static const char *const	 wild[] = { "*.contoso.com" };
+	static const char *const	 other[] = { "other.example.com" };
+	const char			*name = m->sc->name;
+	struct mint_spec		 spec;
+	enum mint_keytype		 type = MINT_RSA;
+	int				 bits = 2048, send_inter = 1;
+	EVP_PKEY			*ikey = pki->main.inter_key;
+	X509				*inter = pki->main.inter;
+
+	mint_spec_edge(&spec);
+	spec.not_before = pki->now - DAY;
+	spec.not_after = pki->now + 365 * DAY + HOUR;
+	if (strcmp(name, "noclient") == 0)
+		spec.eku = MINT_EKU_SERVER;
+	else if (strcmp(name, "expiring") == 0)
+		spec.not_after = pki->now + 5 * DAY + HOUR;
+	else if (strcmp(name, "expired") == 0) {
+		spec.not_before = pki->now - 30 * DAY;
+		spec.not_after = pki->now - DAY + HOUR;
+	} else if (strcmp(name, "notyet") == 0)
+		spec.not_before = pki->now + DAY;
+	else if (strcmp(name, "serveronly-inter") == 0) {
+		if (fx_sub_ca(pki, "EdgeProbe Test Server-Only CA", MINT_RSA,
+		    MINT_EKU_SERVER, &pki->serveronly_key,
+		    &pki->serveronly) == -1)
+			return -1;
+		ikey = pki->serveronly_key;
+		inter = pki->serveronly;
+	} else if (strcmp(name, "missing-inter") == 0)
+		send_inter = 0;
+	else if (strcmp(name, "selfsigned") == 0) {
+		ikey = NULL;
+		inter = NULL;
+	} else if (strcmp(name, "untrusted") == 0) {
+		if (pki->other.root == NULL &&
+		    mint_pki_init(&pki->other, MINT_RSA, 0) == -1)
+			return -1;
+		ikey = pki->other.inter_key;
+		inter = pki->other.inter;
+	} else if (strcmp(name, "wildcard") == 0) {
+		spec.cn = wild[0];
+		spec.dns = wild;
+		spec.ndns = 1;
+	} else if (strcmp(name, "pss") == 0)
+		spec.pss = 1;
+	else if (strcmp(name, "legacy") == 0) {
+		bits = 1024;
+		spec.md = "sha1";
+		m->min_version = TLS1_VERSION;
+		m->max_version = TLS1_VERSION;
+	} else if (strcmp(name, "noeku") == 0)
+		spec.eku = MINT_EKU_NONE;
+	else if (strcmp(name, "nocrl") == 0)
+		spec.crl_dp = NULL;
+	else if (strcmp(name, "wrongname") == 0) {
+		spec.cn = other[0];
+		spec.dns = other;
+		spec.ndns = 1;
+	} else if (strcmp(name, "ec") == 0) {
+		if (fx_sub_ca(pki, "EdgeProbe Test EC CA", MINT_EC, 0,
+		    &pki->ec_key, &pki->ec) == -1)
+			return -1;
+		type = MINT_EC;
+		bits = 256;
+		ikey = pki->ec_key;
+		inter = pki->ec;
+	}
+	/* compliant and other-leaf: the seed as it is. */
+
+	/*
+	 * RSA-2048 leaves share one key, since key generation is most of
+	 * the start-up time; other-leaf has its own, to be distinct in all.
+	 */
+	if (type == MINT_RSA && bits == 2048 &&
+	    strcmp(name, "other-leaf") != 0) {
+		if (pki->leaf_key == NULL &&
+		    (pki->leaf_key = mint_key(MINT_RSA, 2048)) == NULL)
+			return -1;
+		EVP_PKEY_up_ref(pki->leaf_key);
+		m->key = pki->leaf_key;
+	} else if ((m->key = mint_key(type, bits)) == NULL)
+		return -1;
+	if ((m->chain[0] = mint_cert(&spec, m->key, inter, ikey)) == NULL)
+		return -1;
+	m->nchain = 1;
+	if (inter != NULL && send_inter) {
+		X509_up_ref(inter);
+		m->chain[m->nchain++] = inter;
+	}
+	if (strcmp(name, "untrusted") == 0) {
+		X509_up_ref(pki->other.root);
+		m->chain[m->nchain++] = pki->other.root;
+	}
+	return 0;
+}
+
+/* Free what fx_mint made. */
+static void
+fx_made_free(struct fx_made *m)
+{
+	size_t	 i;
+
+	for (i = 0; i < m->nchain; i++)
+		X509_free(m->chain[i]);
+	EVP_PKEY_free(m->key);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Write DIR/ports atomically: a temporary file renamed. 0 on success. */
+static int
+fx_write_ports(const char *dir, struct fx_arg *args, int nargs)
+{
+	char	 tmp[PATH_MAX], path[PATH_MAX];
+	FILE	*f;
+	int	 i, ok = 1;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/ports.tmp", dir) >=
+	    sizeof(tmp) ||
+	    (size_t)snprintf(path, sizeof(path), "%s/ports", dir) >=
+	    sizeof(path))
+		return -1;
+	if ((f = fopen(tmp, "w")) == NULL)
+		return -1;
+	for (i = 0; i < nargs; i++)
+		if (fprintf(f, "%s %s %d\n", args[i].sc->name, args[i].bind,
+		    args[i].port) < 0)
+			ok = 0;
+	if (fclose(f) != 0 || !ok || rename(tmp, path) == -1) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Wait for SIGTERM or SIGINT (blocked and read through a signalfd), EOF
+ * on a piped stdin, or secs seconds (0: no limit). 0, or -1 on error.
+ */
+static int
+fx_wait(long secs)
+{
+	struct pollfd	 pfd[2];
+	struct stat	 st;
+	sigset_t	 set;
+	time_t		 end = time(NULL) + secs;
+	char		 buf[512];
+	ssize_t		 n;
+	int		 nfd = 1, ms, r;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	if ((pfd[0].fd = signalfd(-1, &set, SFD_CLOEXEC)) == -1)
+		return -1;
+	pfd[0].events = POLLIN;
+	if (fstat(STDIN_FILENO, &st) == 0 &&
+	    (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) {
+		pfd[1].fd = STDIN_FILENO;
+		pfd[1].events = POLLIN;
+		nfd = 2;
+	}
+	for (;;) {
+		ms = -1;
+		if (secs > 0) {
+			if (time(NULL) >= end)
+				break;
+			ms = end - time(NULL) > 3600 ? 3600 * 1000 :
+			    (int)(end - time(NULL)) * 1000;
+		}
+		r = poll(pfd, (nfds_t)nfd, ms);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1 || pfd[0].revents != 0)
+			break;
+		if (nfd == 2 && pfd[1].revents != 0) {
+			n = read(STDIN_FILENO, buf, sizeof(buf));
+			if (n == 0 || (n == -1 && errno != EINTR &&
+			    errno != EAGAIN))
+				break;
+		}
+	}
+	close(pfd[0].fd);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct fx_pki		 pki;
+	struct fx_made		 made[FX_NSCENARIOS];
+	struct fx_arg		*args;
+	struct tlsserver_spec	 ts;
+	const char		*dir, *at;
+	char			 name[64], path[PATH_MAX];
+	sigset_t		 set;
+	long			 secs = 0;
+	char			*end;
+	int			 c, i, nargs, rc = 1;
+	size_t			 idx;
+
+	while ((c = getopt(argc, argv, "ht:")) != -1) {
+		switch (c) {
+		case 'h':
+			fx_usage(stdout);
+			return 0;
+		case 't':
+			errno = 0;
+			secs = strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || secs <= 0) {
+				fx_usage(stderr);
+				return 2;
+			}
+			break;
+		default:
+			fx_usage(stderr);
+			return 2;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 2) {
+		fx_usage(stderr);
+		return 2;
+	}
+	dir = argv[0];
+	nargs = argc - 1;
+	if ((args = calloc((size_t)nargs, sizeof(*args))) == NULL)
+		return 1;
+	for (i = 0; i < nargs; i++) {
+		const char	*arg = argv[i + 1];
+
+		at = strchr(arg, '@');
+		if ((size_t)(at != NULL ? at - arg : (long)strlen(arg)) >=
+		    sizeof(name)) {
+			fprintf(stderr, "epfixture: unknown scenario: %s\n",
+			    arg);
+			fx_usage(stderr);
+			return 2;
+		}
+		snprintf(name, sizeof(name), "%.*s",
+		    (int)(at != NULL ? at - arg : (long)strlen(arg)), arg);
+		if ((args[i].sc = fx_lookup(name)) == NULL) {
+			fprintf(stderr, "epfixture: unknown scenario: %s\n",
+			    name);
+			fx_usage(stderr);
+			return 2;
+		}
+		args[i].bind = at != NULL ? at + 1 : "127.0.0.1";
+		if (!fx_bind_ok(args[i].bind)) {
+			fprintf(stderr, "epfixture: not a loopback address: "
+			    "%s\n", args[i].bind);
+			fx_usage(stderr);
+			return 2;
+		}
+	}
+
+	/* Signals are read through a signalfd: block them in every thread. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
+		fprintf(stderr, "epfixture: %s: %s\n", dir, strerror(errno));
+		return 1;
+	}
+
+	/* A stale DIR/ports must not be taken for this run's. */
+	snprintf(path, sizeof(path), "%s/ports", dir);
+	(void)unlink(path);
+
+	memset(&pki, 0, sizeof(pki));
+	memset(made, 0, sizeof(made));
+	pki.now = time(NULL);
+	if (mint_pki_init(&pki.main, MINT_RSA, 0) == -1) {
+		fprintf(stderr, "epfixture: cannot mint the test PKI\n");
+		goto out;
+	}
+	snprintf(path, sizeof(path), "%s/ca.pem", dir);
+	if (mint_write_certs(path, &pki.main.root, 1) == -1) {
+		fprintf(stderr, "epfixture: %s: cannot write\n", path);
+		goto out;
+	}
+
+	for (i = 0; i < nargs; i++) {
+		const struct fx_scenario	*sc = args[i].sc;
+		struct fx_made			*m;
+
+		if (sc->kind == FX_CLOSED) {
+			if ((args[i].port = tlsserver_closed_port(
+			    args[i].bind)) == -1) {
+				fprintf(stderr, "epfixture: %s: cannot bind\n",
+				    args[i].bind);
+				goto out;
+			}
+			continue;
+		}
+		/* One leaf per scenario name, shared by its addresses. */
+		m = NULL;
+		if (sc->kind != FX_HOSTILE) {
+			if (sc->kind == FX_COMPLIANT)
+				idx = (size_t)(fx_lookup("compliant") -
+				    fx_scenarios);
+			else
+				idx = (size_t)(sc - fx_scenarios);
+			m = &made[idx];
+			if (m->sc == NULL) {
+				m->sc = &fx_scenarios[idx];
+				if (fx_mint(&pki, m) == -1) {
+					fprintf(stderr, "epfixture: %s: cannot "
+					    "mint\n", m->sc->name);
+					goto out;
+				}
+			}
+			snprintf(path, sizeof(path), "%s/%s.pem", dir,
+			    sc->name);
+			if (mint_write_certs(path, m->chain, m->nchain) == -1) {
+				fprintf(stderr, "epfixture: %s: cannot "
+				    "write\n", path);
+				goto out;
+			}
+		}
+		memset(&ts, 0, sizeof(ts));
+		ts.mode = sc->mode;
+		ts.bind = args[i].bind;
+		if (m != NULL) {
+			ts.leaf = m->chain[0];
+			ts.key = m->key;
+			ts.extra = m->chain + 1;
+			ts.nextra = m->nchain - 1;
+			ts.min_version = m->min_version;
+			ts.max_version = m->max_version;
+		}
+		if (sc->mode == TS_REQUIRE_CERT)
+			ts.max_version = TLS1_2_VERSION;
+		if ((args[i].srv = tlsserver_start(&ts)) == NULL) {
+			fprintf(stderr, "epfixture: %s@%s: cannot listen\n",
+			    sc->name, args[i].bind);
+			goto out;
+		}
+		args[i].port = tlsserver_port(args[i].srv);
+	}
+	if (fx_write_ports(dir, args, nargs) == -1) {
+		fprintf(stderr, "epfixture: %s/ports: cannot write\n", dir);
+		goto out;
+	}
+	if (fx_wait(secs) == -1) {
+		fprintf(stderr, "epfixture: signalfd: %s\n", strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	for (i = 0; i < nargs; i++)
+		tlsserver_stop(args[i].srv);
+	free(args);
+	for (idx = 0; idx < FX_NSCENARIOS; idx++)
+		fx_made_free(&made[idx]);
+	mint_pki_free(&pki.main);
+	mint_pki_free(&pki.other);
+	X509_free(pki.serveronly);
+	EVP_PKEY_free(pki.serveronly_key);
+	X509_free(pki.ec);
+	EVP_PKEY_free(pki.ec_key);
+	EVP_PKEY_free(pki.leaf_key);
+	return rc;
+}
