@@ -5,7 +5,9 @@
  * (and the backslash) are written as \xNN, so a hostile certificate can
  * neither break JSON nor split a syslog line, and a DNS name carrying an
  * embedded NUL ("sip.contoso.com\x00.evil.com") can never compare equal to
- * a real host name.
+ * a real host name. The subject and issuer are the exception for the
+ * backslash only: they are RFC 4514 strings as OpenSSL's XN_FLAG_RFC2253
+ * escapes them ("O=Contoso\, Inc.", "CN=M\C3\BCller"), already printable.
  */
 #ifndef EDGEPROBE_CHAIN_H
 #define EDGEPROBE_CHAIN_H
@@ -49,8 +51,8 @@ char	*chain_subject_cn(X509 *);
 void	 chain_dns_sans(X509 *, struct strlist *);
 
 /*
- * A name in RFC 4514 form (XN_FLAG_RFC2253), escaped as above; NULL when
- * it cannot be printed at all. Free it.
+ * A name in RFC 4514 form (XN_FLAG_RFC2253), printable ASCII; NULL when it
+ * cannot be printed at all. Free it.
  */
 char	*chain_name_str(const X509_NAME *);
 

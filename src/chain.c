@@ -29,6 +29,7 @@ static void	 chain_oid_name(const ASN1_OBJECT *, char *, size_t);
 static int	 chain_key_name(X509 *, char *, size_t);
 static int	 chain_sig_name(X509 *, char *, size_t);
 static void	 chain_copy(char *, size_t, const char *);
+static char	*chain_escape_bytes(const unsigned char *, size_t, int);
 
 /* Free every string of the list and empty it. */
 void
@@ -70,6 +71,13 @@ chain_copy(char *buf, size_t len, const char *s)
 char *
 chain_escape(const unsigned char *p, size_t len)
 {
+	return chain_escape_bytes(p, len, 1);
+}
+
+/* Write bytes outside 0x20..0x7e, and the backslash if asked, as \xNN. */
+static char *
+chain_escape_bytes(const unsigned char *p, size_t len, int backslash)
+{
 	static const char	 hex[] = "0123456789abcdef";
 	char			*out, *o;
 	size_t			 i;
@@ -78,7 +86,8 @@ chain_escape(const unsigned char *p, size_t len)
 		len = (((size_t)-1) - 1) / 4;
 	o = out = xmalloc(len * 4 + 1);
 	for (i = 0; i < len; i++) {
-		if (p[i] >= 0x20 && p[i] <= 0x7e && p[i] != '\\')
+		if (p[i] >= 0x20 && p[i] <= 0x7e &&
+		    (p[i] != '\\' || !backslash))
 			*o++ = (char)p[i];
 		else {
 			*o++ = '\\';
@@ -105,8 +114,8 @@ chain_name_print(const X509_NAME *name, unsigned long flags, char **out)
 	ERR_set_mark();
 	if (X509_NAME_print_ex(bio, name, 0, flags) >= 0 &&
 	    BIO_get_mem_ptr(bio, &mem) > 0 && mem != NULL) {
-		*out = chain_escape((const unsigned char *)mem->data,
-		    mem->length);
+		*out = chain_escape_bytes((const unsigned char *)mem->data,
+		    mem->length, 0);
 		ok = 0;
 	}
 	ERR_pop_to_mark();
@@ -115,11 +124,15 @@ chain_name_print(const X509_NAME *name, unsigned long flags, char **out)
 }
 
 /*
- * A name in RFC 4514 form, escaped; NULL when OpenSSL cannot print it.
- * XN_FLAG_RFC2253 converts every string to UTF-8 and fails on a string
- * that does not decode (a BMPString of odd length, bad UTF-8); the name is
- * then printed again without the conversion, and at last byte by byte, so
- * a hostile name still shows as much as can be shown.
+ * A name in RFC 4514 form; NULL when OpenSSL cannot print it at all.
+ * XN_FLAG_RFC2253 already writes printable ASCII: control bytes and every
+ * byte of a non-ASCII character come out as RFC 4514 hex pairs ("\C3\BC"),
+ * "," "+" and the like as "\,". That form is kept as it is (escaping its
+ * backslashes again would break it); any byte outside 0x20..0x7e that
+ * still slips through becomes \xNN. The conversion to UTF-8 fails on a
+ * string that does not decode (a BMPString of odd length); the name is
+ * then printed again without it, and at last byte by byte, so a hostile
+ * name still shows as much as can be shown.
  */
 char *
 chain_name_str(const X509_NAME *name)
