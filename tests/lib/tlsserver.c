@@ -39,6 +39,12 @@
 #define TS_IDLE_MS	3000	/* after a handshake: wait for the client to close */
 #define TS_DRAIN_MS	2000	/* after our last byte: wait for the client's FIN */
 #define TS_TRICKLE_MS	1000	/* one byte per second */
+/*
+ * How long a silent or stalled server holds a connection the client keeps
+ * open: longer than any probe timeout (the default is 10 s), so that the
+ * client times out before the server gives up. stop() still interrupts it.
+ */
+#define TS_HOLD_MS	120000
 
 struct tlsserver {
 	enum tlsserver_mode	 mode;
@@ -440,7 +446,7 @@ ts_serve(struct tlsserver *ts, int fd)
 		ts_serve_tls(ts, fd);
 		return;
 	case TS_SILENT:
-		ts_hold(ts, fd, TS_WAIT_MS);
+		ts_hold(ts, fd, TS_HOLD_MS);
 		break;
 	case TS_CLOSE:
 		break;
@@ -567,7 +573,7 @@ ts_serve_tls(struct tlsserver *ts, int fd)
 		if (ts_flush(ts, fd, wbio, rbio, &stalled) == -1)
 			break;
 		if (stalled) {
-			ts_hold(ts, fd, TS_WAIT_MS);
+			ts_hold(ts, fd, TS_HOLD_MS);
 			break;
 		}
 		if (err != SSL_ERROR_WANT_READ)

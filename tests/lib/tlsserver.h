@@ -1,7 +1,18 @@
 /*
  * tlsserver.h: real TLS listeners on loopback for the tests, and hostile
  * peers. Each server runs in its own thread and serves connections one at a
- * time until tlsserver_stop().
+ * time until tlsserver_stop(), which returns at once whatever the server is
+ * doing. Every wait is bounded; a silent or stalled server holds a
+ * connection for up to 120 s (longer than any probe timeout) unless the
+ * client closes it first.
+ *
+ * The TLS modes (TS_TLS, TS_REQUIRE_CERT, TS_TRICKLE, TS_STALL_AFTER_HELLO)
+ * run at security level 0 without session resumption and send leaf + extra
+ * exactly as given; with leaf or key NULL they mint a throwaway self-signed
+ * P-256 certificate for CN localhost. The other modes need no certificate.
+ * After a handshake the server discards what the client sends until it
+ * closes (3 s at most); every close is a FIN after our last byte, except
+ * TS_RST's.
  */
 #ifndef EDGEPROBE_TEST_TLSSERVER_H
 #define EDGEPROBE_TEST_TLSSERVER_H
@@ -14,11 +25,12 @@ enum tlsserver_mode {
 	TS_SILENT,		/* accepts and never speaks */
 	TS_CLOSE,		/* accepts and closes at once */
 	TS_RST,			/* reads the ClientHello, then resets (SO_LINGER 0) */
-	TS_GARBAGE,		/* answers non-TLS bytes */
+	TS_GARBAGE,		/* answers 64 non-TLS bytes (ff 00 ...), then EOF */
 	TS_HTTP,		/* answers an HTTP/1.1 400 as a plain web server would */
 	TS_TRICKLE,		/* sends a valid TLS response one byte per second */
-	TS_STALL_AFTER_HELLO,	/* sends ServerHello..., then stalls */
-	TS_ALERT		/* answers the ClientHello with a fatal alert */
+	TS_STALL_AFTER_HELLO,	/* sends the ServerHello record only, then stalls */
+	TS_ALERT		/* answers the ClientHello with a fatal alert: */
+				/* 15 03 03 00 02 02 28 (handshake_failure) */
 };
 
 struct tlsserver_spec {
@@ -30,7 +42,7 @@ struct tlsserver_spec {
 	X509 *const		*extra;		/* sent after the leaf, in order */
 	size_t			 nextra;
 	int			 min_version;	/* 0: library default; TLS1_VERSION ok */
-	int			 max_version;	/* 0: TLS1_3_VERSION */
+	int			 max_version;	/* 0: TLS1_3_VERSION (REQUIRE_CERT: 1.2) */
 	int			 request_cert;	/* send CertificateRequest (optional) */
 };
 

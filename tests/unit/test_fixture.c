@@ -995,6 +995,31 @@ test_ts_require_cert(void **state)
 	assert_non_null(ssl);
 	tls_close(ssl, 1);
 	tlsserver_stop(srv);
+
+	/* request_cert: asked for, optional, in TLS 1.3 too. */
+	ts.mode = TS_TLS;
+	ts.request_cert = 1;
+	srv = tlsserver_start(&ts);
+	assert_non_null(srv);
+	cert_requested = 0;
+	ssl = tls_connect("127.0.0.1", tlsserver_port(srv), TLS1_3_VERSION,
+	    NULL, NULL, &reason);
+	assert_non_null(ssl);
+	assert_int_equal(cert_requested, 1);
+	tls_close(ssl, 1);
+	tlsserver_stop(srv);
+
+	/* A plain TS_TLS server asks for nothing. */
+	ts.request_cert = 0;
+	srv = tlsserver_start(&ts);
+	assert_non_null(srv);
+	cert_requested = 0;
+	ssl = tls_connect("127.0.0.1", tlsserver_port(srv), TLS1_2_VERSION,
+	    NULL, NULL, &reason);
+	assert_non_null(ssl);
+	assert_int_equal(cert_requested, 0);
+	tls_close(ssl, 1);
+	tlsserver_stop(srv);
 	X509_free(leaf);
 	EVP_PKEY_free(key);
 }
