@@ -954,7 +954,7 @@ test_client_chain_invalid(void **state)
 	struct mint_spec	 spec;
 	struct policy		 pol;
 	struct findings		 fs;
-	X509			*leaf, *c[2];
+	X509			*leaf, *c[2], *c3[3];
 	char			*codes, nb[21], want[512];
 	const char		*m;
 
@@ -1004,6 +1004,18 @@ test_client_chain_invalid(void **state)
 	c[0] = leaf;
 	codes = judge(&pol, c, 2, F.store, &fs, NULL);
 	assert_string_equal(codes, "");
+	free(codes);
+	findings_free(&fs);
+	X509_free(leaf);
+
+	/* The chain does not verify (root untrusted): no chain finding. */
+	spec.eku = MINT_EKU_SERVER | MINT_EKU_CLIENT;
+	leaf = mint_under(&spec, F.leafkey, &F.srv);
+	c3[0] = leaf;
+	c3[1] = F.srv.inter;
+	c3[2] = F.srv.root;
+	codes = judge(&pol, c3, 3, F.empty, &fs, NULL);
+	assert_string_equal(codes, "UNTRUSTED");
 	free(codes);
 	findings_free(&fs);
 	X509_free(leaf);
