@@ -162,17 +162,13 @@ mint_add_san(X509 *x, const struct mint_spec *spec)
 	for (i = 0; i < spec->ndns + (spec->dns_raw != NULL); i++) {
 		if ((ia5 = ASN1_IA5STRING_new()) == NULL)
 			goto out;
-		if (i < spec->ndns)
-			ok = ASN1_STRING_set(ia5, spec->dns[i], -1);
-		else
-			ok = ASN1_STRING_set(ia5, spec->dns_raw,
-			    (int)spec->dns_raw_len);
-		if (!ok || (gen = GENERAL_NAME_new()) == NULL) {
+		if ((i < spec->ndns ? ASN1_STRING_set(ia5, spec->dns[i], -1) :
+		    ASN1_STRING_set(ia5, spec->dns_raw,
+		    (int)spec->dns_raw_len)) != 1 ||
+		    (gen = GENERAL_NAME_new()) == NULL) {
 			ASN1_IA5STRING_free(ia5);
-			ok = 0;
 			goto out;
 		}
-		ok = 0;
 		GENERAL_NAME_set0_value(gen, GEN_DNS, ia5);
 		if (sk_GENERAL_NAME_push(gens, gen) == 0) {
 			GENERAL_NAME_free(gen);
