@@ -146,6 +146,7 @@ static void		 probe_timer_cb(evutil_socket_t, short, void *);
 static void		 probe_signal_cb(evutil_socket_t, short, void *);
 static void		 probe_gai_cb(int, struct evutil_addrinfo *, void *);
 static void		 probe_resolved(evutil_socket_t, short, void *);
+static void		 probe_evlog(int, const char *);
 
 /* The name of a state, for debug logs. */
 static const char *
@@ -189,6 +190,8 @@ probe_engine_new(SSL_CTX *ctx, int concurrency, char **cause)
 		*cause = xstrdup("SSL_get_ex_new_index failed");
 		return NULL;
 	}
+	/* libevent's own messages (evdns: "nameserver failed") are debug. */
+	event_set_log_callback(probe_evlog);
 	eng = xcalloc(1, sizeof(*eng));
 	TAILQ_INIT(&eng->queue);
 	SLIST_INIT(&eng->sigs);
@@ -924,4 +927,11 @@ probe_resolved(evutil_socket_t fd, short what, void *arg)
 	free(res->error);
 	free(res->name);
 	free(res);
+}
+
+/* libevent's diagnostics go to the debug log, never to stdout or stderr. */
+static void
+probe_evlog(int severity, const char *msg)
+{
+	log_debug("libevent[%d]: %s", severity, msg);
 }
