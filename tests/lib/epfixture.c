@@ -2,8 +2,10 @@
  * epfixture.c: a standalone set of loopback Edge servers for the shell
  * tests and the demo.
  *
- *	epfixture [-t SECONDS] DIR SCENARIO[@BIND]...
+ *	epfixture [-s] [-t SECONDS] DIR SCENARIO[@BIND]...
  *
+ * With -s every listener takes the port of the first one (a pool: the same
+ * port on several addresses, so each scenario needs its own BIND).
  * Mints one test PKI (root -> intermediate, RSA-2048, SHA-256), writes the
  * root alone to DIR/ca.pem (the trust store to give edgeprobe as ca_file),
  * serves every scenario on its own ephemeral port on BIND (default
@@ -190,7 +192,10 @@ fx_usage(FILE *f)
 {
 	size_t	 i;
 
-	fprintf(f, "usage: epfixture [-t SECONDS] DIR SCENARIO[@BIND]...\n"
+	fprintf(f, "usage: epfixture [-s] [-t SECONDS] DIR SCENARIO[@BIND]...\n"
+	    "-s: every listener on the same port (the first one's), for "
+	    "pools: give each\n"
+	    "scenario its own BIND.\n"
 	    "Serves each scenario on an ephemeral loopback port of BIND "
 	    "(default 127.0.0.1),\n"
 	    "writes DIR/ca.pem (the test root), DIR/NAME.pem (the chain sent) "
@@ -456,11 +461,14 @@ main(int argc, char *argv[])
 	sigset_t		 set;
 	long			 secs = 0;
 	char			*end;
-	int			 c, i, nargs, rc = 1;
+	int			 c, i, nargs, rc = 1, same = 0, port = 0;
 	size_t			 idx;
 
-	while ((c = getopt(argc, argv, "ht:")) != -1) {
+	while ((c = getopt(argc, argv, "hst:")) != -1) {
 		switch (c) {
+		case 's':
+			same = 1;
+			break;
 		case 'h':
 			fx_usage(stdout);
 			return 0;
@@ -584,6 +592,7 @@ main(int argc, char *argv[])
 		memset(&ts, 0, sizeof(ts));
 		ts.mode = sc->mode;
 		ts.bind = args[i].bind;
+		ts.port = port;	/* -s: the first listener's port for all */
 		if (m != NULL) {
 			ts.leaf = m->chain[0];
 			ts.key = m->key;
@@ -600,6 +609,8 @@ main(int argc, char *argv[])
 			goto out;
 		}
 		args[i].port = tlsserver_port(args[i].srv);
+		if (same)
+			port = args[i].port;
 	}
 	if (fx_write_ports(dir, args, nargs) == -1) {
 		fprintf(stderr, "epfixture: %s/ports: cannot write\n", dir);
