@@ -2,6 +2,7 @@
 # after lib.sh.
 #
 #	fixture_start DIR SCENARIO[@BIND]...	epfixture in the background
+#					(FIXTURE_OPTS=-s: one port for all)
 #	fixture_port DIR NAME [BIND]		the port it serves NAME on
 #	fixture_stop				end it
 #
@@ -14,7 +15,7 @@ FIXTURE_PIDS=""
 fixture_start() {
 	_dir=$1
 	shift
-	"$EPFIXTURE" -t 300 "$_dir" "$@" </dev/null >"$_dir.log" 2>&1 &
+	"$EPFIXTURE" -t 300 ${FIXTURE_OPTS:-} "$_dir" "$@" </dev/null >"$_dir.log" 2>&1 &
 	FIXTURE_PIDS="$FIXTURE_PIDS $!"
 	_i=0
 	while [ ! -f "$_dir/ports" ] && [ $_i -lt 100 ]; do
