@@ -113,7 +113,7 @@ static const struct conf_key conf_keys[K_MAX] = {
 	[K_FACILITY] =	  { "facility", CONF_FACILITY, CONF_SYSLOG,
 			    0, 0, LOG_DAEMON, G(syslog_facility), NOFF, NOFF },
 	[K_TARGETS] =	  { "targets", CONF_TARGETS, CONF_GLOBAL,
-			    1, 0, 0, NOFF, NOFF, NOFF },
+			    0, 0, 0, NOFF, NOFF, NOFF },
 	[K_NAME] =	  { "name", CONF_STRING, CONF_TARGET,
 			    0, 0, 0, NOFF, T(name), NOFF },
 	[K_HOST] =	  { "host", CONF_STRING, CONF_TARGET,
