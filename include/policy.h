@@ -30,7 +30,8 @@ struct policy {
 /*
  * Judge a presented chain (leaf first, as sent; may be empty) against the
  * trust store at time now, appending every finding to out. Returns the
- * leaf's days_left through days_left when there is a leaf.
+ * leaf's days_left through days_left when there is a leaf (left untouched
+ * when the leaf's notAfter cannot be read; such a chain is UNTRUSTED).
  * Returns 0 when there was a leaf to judge, -1 otherwise.
  */
 int	policy_evaluate(const struct policy *, STACK_OF(X509) *, X509_STORE *,

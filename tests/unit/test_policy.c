@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include <openssl/dsa.h>
 #include <openssl/evp.h>
 #include <openssl/tls1.h>
 #include <openssl/x509.h>
@@ -62,6 +63,7 @@ static const char *msg_of(const struct findings *, enum finding_code,
 		    size_t);
 static X509_STORE *store_of(X509 *);
 static struct result *pool_result(const char *, int, const char *);
+static EVP_PKEY	*dsa_key(int);
 
 /* One clock reading, keys and PKIs for the whole group. */
 static int
@@ -214,6 +216,29 @@ msg_of(const struct findings *fs, enum finding_code code, size_t nth)
 			return fs->v[i].message;
 	fail_msg("no such %s finding", finding_code_name(code));
 	return NULL;
+}
+
+/* A DSA key with a 160-bit q, as DSA-1024 servers had. */
+static EVP_PKEY *
+dsa_key(int bits)
+{
+	EVP_PKEY_CTX	*pc, *kc;
+	EVP_PKEY	*params = NULL, *key = NULL;
+
+	pc = EVP_PKEY_CTX_new_from_name(NULL, "DSA", NULL);
+	assert_non_null(pc);
+	assert_int_equal(EVP_PKEY_paramgen_init(pc), 1);
+	assert_int_equal(EVP_PKEY_CTX_set_dsa_paramgen_bits(pc, bits), 1);
+	assert_int_equal(EVP_PKEY_CTX_set_dsa_paramgen_q_bits(pc, 160), 1);
+	assert_int_equal(EVP_PKEY_paramgen(pc, &params), 1);
+	kc = EVP_PKEY_CTX_new_from_pkey(NULL, params, NULL);
+	assert_non_null(kc);
+	assert_int_equal(EVP_PKEY_keygen_init(kc), 1);
+	assert_int_equal(EVP_PKEY_keygen(kc, &key), 1);
+	EVP_PKEY_CTX_free(kc);
+	EVP_PKEY_CTX_free(pc);
+	EVP_PKEY_free(params);
+	return key;
 }
 
 /* A store holding one certificate. */
@@ -1315,7 +1340,7 @@ test_pss_signature(void **state)
 	X509_free(inter);
 }
 
-/* RSA-1024 (leaf and intermediate): one WEAK_KEY each; P-256 is fine. */
+/* RSA-1024 (leaf and intermediate): one WEAK_KEY each; EC-224, DSA-1024. */
 static void
 test_weak_key(void **state)
 {
@@ -1323,6 +1348,7 @@ test_weak_key(void **state)
 	struct policy		 pol;
 	struct findings		 fs;
 	X509			*leaf, *inter, *c[2];
+	EVP_PKEY		*k;
 	char			*codes;
 
 	(void)state;
@@ -1359,6 +1385,34 @@ test_weak_key(void **state)
 	findings_free(&fs);
 	X509_free(leaf);
 	X509_free(inter);
+
+	/* EC-224 is weak, EC-256 is not (test_seed_ec_clean). */
+	k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-224");
+	assert_non_null(k);
+	leaf = mint_under(&spec, k, &F.pki);
+	c[0] = leaf;
+	c[1] = F.pki.inter;
+	codes = judge(&pol, c, 2, F.store, &fs, NULL);
+	assert_string_equal(codes, "WEAK_KEY");
+	assert_non_null(strstr(msg_of(&fs, F_WEAK_KEY, 0),
+	    "has key EC-224;"));
+	free(codes);
+	findings_free(&fs);
+	X509_free(leaf);
+	EVP_PKEY_free(k);
+
+	/* DSA-1024. */
+	k = dsa_key(1024);
+	leaf = mint_under(&spec, k, &F.pki);
+	c[0] = leaf;
+	codes = judge(&pol, c, 2, F.store, &fs, NULL);
+	assert_string_equal(codes, "WEAK_KEY");
+	assert_non_null(strstr(msg_of(&fs, F_WEAK_KEY, 0),
+	    "has key DSA-1024;"));
+	free(codes);
+	findings_free(&fs);
+	X509_free(leaf);
+	EVP_PKEY_free(k);
 }
 
 /* SHA-1 and MD5: WEAK_SIGNATURE per certificate, a self-signed root excepted. */
