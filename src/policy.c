@@ -515,7 +515,9 @@ policy_client_chain(struct policy_eval *ev)
 	char		*list, *issuer, nb[21];
 	int		 i, n;
 
-	if (ev->hard || (n = sk_X509_num(ev->built)) < 2)
+	/* Not valid for the server purpose: SERVER_EKU_MISSING says so. */
+	if (ev->hard || (ev->xku & XKU_SSL_SERVER) == 0 ||
+	    (n = sk_X509_num(ev->built)) < 2)
 		return;
 	for (i = 1; i < n && ca == NULL; i++)
 		if (X509_check_purpose(sk_X509_value(ev->built, i),

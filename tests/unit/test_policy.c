@@ -1023,6 +1023,16 @@ test_client_chain_invalid(void **state)
 	findings_free(&fs);
 	X509_free(leaf);
 
+	/* clientAuth only: not valid for the server, so only that. */
+	spec.eku = MINT_EKU_CLIENT;
+	leaf = mint_under(&spec, F.leafkey, &F.srv);
+	c[0] = leaf;
+	codes = judge(&pol, c, 2, F.store, &fs, NULL);
+	assert_string_equal(codes, "SERVER_EKU_MISSING");
+	free(codes);
+	findings_free(&fs);
+	X509_free(leaf);
+
 	/* No EKU on the leaf: valid for every purpose, no finding. */
 	spec.eku = MINT_EKU_NONE;
 	leaf = mint_under(&spec, F.leafkey, &F.srv);
