@@ -16,9 +16,9 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# epfixture serves until its standard input closes.
-sleep 120 | "$BUILD/tests/epfixture" "$dir" compliant@127.0.0.1 \
-    noclient@127.0.0.2 expiring@127.0.0.3 &
+# epfixture serves until killed (or for 120 s at most).
+"$BUILD/tests/epfixture" -t 120 "$dir" compliant@127.0.0.1 \
+    noclient@127.0.0.2 expiring@127.0.0.3 </dev/null &
 fx=$!
 i=0
 while [ ! -f "$dir/ports" ] && [ $i -lt 100 ]; do
