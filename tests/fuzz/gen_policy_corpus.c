@@ -37,7 +37,7 @@ static void	 cert(struct input *, X509 *);
 static void	 save(const char *, const char *, const struct input *);
 static X509	*ca(const char *, EVP_PKEY *, X509 *, EVP_PKEY *, int,
 		    const char *);
-static void	 die(const char *);
+static void	 die(const char *) __attribute__((__noreturn__));
 
 /* Stop on a failure: a corpus must be complete. */
 static void
