@@ -44,6 +44,7 @@ TLSRCS	 = tests/lib/mint.c tests/lib/tlsserver.c
 TLOBJS	 = $(TLSRCS:tests/lib/%.c=$(BUILD)/tobj/%.o)
 TLIB	 = $(BUILD)/libtest.a
 FIXTURE	 = $(BUILD)/tests/epfixture
+SYSLOGCAP = $(BUILD)/tests/syslogcap
 
 UNITS	 = $(wildcard tests/unit/test_*.c)
 UNITBINS = $(UNITS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -73,6 +74,10 @@ $(FIXTURE): tests/lib/epfixture.c $(TLIB) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -Itests/lib $(LDFLAGS) $(LDSAN) -o $@ $< $(TLIB) $(LIB) $(LIBS) -lpthread
 
+$(SYSLOGCAP): tests/lib/syslogcap.c
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) $(LDFLAGS) $(LDSAN) -o $@ $<
+
 # A unit test links only what it uses out of the library.
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(TLIB) $(LIB)
 	@mkdir -p $(@D)
@@ -80,7 +85,7 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(TLIB) $(LIB)
 	    $(LDFLAGS) $(LDSAN) -o $@ $< $(TLIB) $(LIB) $(LIBS) \
 	    $(shell $(PKG_CONFIG) --libs $(TESTPKGS)) -lpthread
 
-tests: $(PROG) $(FIXTURE) $(UNITBINS)
+tests: $(PROG) $(FIXTURE) $(SYSLOGCAP) $(UNITBINS)
 
 # libFuzzer targets (clang): each links the modules it exercises, under
 # ASan + UBSan. `make fuzz-run` runs each for FUZZ_SECONDS on its corpus.
