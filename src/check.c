@@ -19,7 +19,6 @@
 struct check_resolving {
 	const struct conf_target *target;
 	size_t			  pending;
-	struct check_member	 *members;	/* per name, grown as answers come */
 	struct strlist		 *addrs;	/* per name */
 	char			**errors;	/* per name */
 	size_t			  nnames;
