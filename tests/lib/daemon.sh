@@ -119,7 +119,7 @@ for (;;) {
 	}
 	close($c);
 }' "$2" "$3" "$T/relay-$1.port" "$T/relay-$1.backend" \
-	    </dev/null 2>"$T/relay-$1.log" &
+	    </dev/null >/dev/null 2>"$T/relay-$1.log" &
 	DL_PIDS="$DL_PIDS $!"
 	i=0
 	while [ ! -f "$T/relay-$1.port" ] && [ $i -lt 50 ]; do
