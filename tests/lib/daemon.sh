@@ -205,8 +205,8 @@ dl_check() {
 		tap_ok "$name"
 	else
 		tap_not_ok "$name"
-		dl_lines | tail -n 40 | sed 's/^/#   /'
-		tap_diag "$T/stderr" stderr
+		dl_lines | tail -n 20 | sed 's/^/#   /'
+		tail -n 10 "$T/stderr" | sed 's/^/# stderr: /'
 	fi
 }
 
