@@ -65,6 +65,32 @@
  *	stall		 the compliant ServerHello record only, then silence
  *	alert		 answers the ClientHello with a fatal handshake_failure
  *	closed		 nothing listens: the port was bound, then closed
+ *
+ * Hostile chains and certificates built to trick (tests/regress/hostile.sh):
+ *
+ *	chain100	 the compliant leaf + intermediate, then 98 unrelated
+ *			 self-signed P-256 CAs (CN EdgeProbe Junk CA 1..98):
+ *			 100 certificates, about 50 KiB, as a server with a
+ *			 whole CA bundle pasted into its chain file sends
+ *	bigleaf		 the compliant leaf with 3000 more DNS SANs
+ *			 (edge-0001.pool.contoso.com ...) after the seed's:
+ *			 a leaf over 64 KiB (about 90 KiB DER)
+ *	scrambled	 the leaf under a second-level issuing CA (CN
+ *			 EdgeProbe Test Issuing CA, signed by the
+ *			 intermediate); sent out of order: leaf, intermediate,
+ *			 issuing CA (the root's child before the leaf's issuer)
+ *	nul-san		 CN sip.contoso.com, one DNS SAN of 26 bytes
+ *			 "sip.contoso.com\0.evil.com" (an embedded NUL)
+ *	ip-san		 CN sip.contoso.com, one IP SAN 127.0.0.1, no DNS SAN
+ *	wild-com	 CN and SAN *.com
+ *	wild-all	 CN and SAN *
+ *	hostile-names	 the compliant leaf whose CN is the bytes
+ *			 "sip" ESC "[31m" CR LF "x=\"1\"\\" ff fe "evil" (not
+ *			 UTF-8: minted as a T61String) and with a fourth DNS SAN
+ *			 "edge" CR LF "msg=\"x\" " 80 ff 00 "z.contoso.com"
+ *	hostile-utf8	 the compliant leaf whose CN is a UTF8String with
+ *			 control bytes and a right-to-left override:
+ *			 "sip" 00 07 7f "." e2 80 ae "moc.osotnoc" 0a "end"
  */
 #include <sys/types.h>
 #include <sys/signalfd.h>
@@ -92,7 +118,9 @@
 
 #define DAY		(24L * 60 * 60)
 #define HOUR		(60L * 60)
-#define MAXCHAIN	3
+#define MAXCHAIN	100
+#define FX_JUNK		98	/* chain100: unrelated CAs after the chain */
+#define FX_BIGSANS	3000	/* bigleaf: DNS SANs after the seed's */
 
 enum fx_kind {
 	FX_TLS,		/* a certificate scenario */
@@ -142,6 +170,19 @@ static const struct fx_scenario fx_scenarios[] = {
 	    "the ServerHello record, then silence" },
 	{ "alert", FX_HOSTILE, TS_ALERT, "a fatal handshake_failure alert" },
 	{ "closed", FX_CLOSED, TS_TLS, "nothing listens on the port" },
+	{ "chain100", FX_TLS, TS_TLS, "leaf + intermediate + 98 unrelated "
+	    "CAs: 100 certificates" },
+	{ "bigleaf", FX_TLS, TS_TLS, "a leaf over 64 KiB: 3003 DNS SANs" },
+	{ "scrambled", FX_TLS, TS_TLS, "leaf, intermediate, issuing CA: "
+	    "out of order" },
+	{ "nul-san", FX_TLS, TS_TLS, "one DNS SAN sip.contoso.com\\0.evil.com" },
+	{ "ip-san", FX_TLS, TS_TLS, "one IP SAN 127.0.0.1, no DNS SAN" },
+	{ "wild-com", FX_TLS, TS_TLS, "CN and SAN *.com" },
+	{ "wild-all", FX_TLS, TS_TLS, "CN and SAN *" },
+	{ "hostile-names", FX_TLS, TS_TLS, "CN and a SAN with control and "
+	    "non-UTF-8 bytes" },
+	{ "hostile-utf8", FX_TLS, TS_TLS, "a UTF-8 CN with NUL, control "
+	    "bytes and U+202E" },
 };
 #define FX_NSCENARIOS	(sizeof(fx_scenarios) / sizeof(fx_scenarios[0]))
 
@@ -172,6 +213,9 @@ struct fx_pki {
 	X509			*serveronly;
 	EVP_PKEY		*ec_key;
 	X509			*ec;
+	EVP_PKEY		*issuing_key;	/* scrambled: second level */
+	X509			*issuing;
+	EVP_PKEY		*junk_key;	/* chain100: the unrelated CAs */
 	EVP_PKEY		*leaf_key;	/* shared by RSA-2048 leaves */
 	time_t			 now;
 };
@@ -181,6 +225,8 @@ static const struct fx_scenario *fx_lookup(const char *);
 static int	 fx_bind_ok(const char *);
 static int	 fx_sub_ca(struct fx_pki *, const char *, enum mint_keytype,
 		    int, EVP_PKEY **, X509 **);
+static int	 fx_junk(struct fx_pki *, struct fx_made *);
+static char	**fx_bigsans(void);
 static int	 fx_mint(struct fx_pki *, struct fx_made *);
 static void	 fx_made_free(struct fx_made *);
 static int	 fx_write_ports(const char *, struct fx_arg *, int);
@@ -260,12 +306,86 @@ fx_sub_ca(struct fx_pki *pki, const char *cn, enum mint_keytype type,
 	return 0;
 }
 
+/*
+ * chain100: append FX_JUNK unrelated self-signed CAs (one shared P-256
+ * key, SHA-256, valid for years: no finding of their own) to the chain.
+ * 0 on success.
+ */
+static int
+fx_junk(struct fx_pki *pki, struct fx_made *m)
+{
+	struct mint_spec	 spec;
+	char			 cn[64];
+	int			 i;
+
+	if (pki->junk_key == NULL &&
+	    (pki->junk_key = mint_key(MINT_EC, 256)) == NULL)
+		return -1;
+	for (i = 1; i <= FX_JUNK && m->nchain < MAXCHAIN; i++) {
+		memset(&spec, 0, sizeof(spec));
+		snprintf(cn, sizeof(cn), "EdgeProbe Junk CA %d", i);
+		spec.cn = cn;
+		spec.o = "EdgeProbe Junk";
+		spec.ca = 1;
+		spec.not_before = pki->now - 30 * DAY;
+		spec.not_after = pki->now + 1825 * DAY;
+		if ((m->chain[m->nchain] = mint_cert(&spec, pki->junk_key,
+		    NULL, NULL)) == NULL)
+			return -1;
+		m->nchain++;
+	}
+	return 0;
+}
+
+/*
+ * bigleaf: the seed's three SANs then FX_BIGSANS more, as one
+ * NULL-terminated array of strings; NULL on error. Free each and the array.
+ */
+static char **
+fx_bigsans(void)
+{
+	static const char *const	 seed[] = {
+		"sip.contoso.com", "webcon.contoso.com", "sip.fabrikam.com"
+	};
+	char				**v, buf[64];
+	size_t				 i, n = 3 + FX_BIGSANS;
+
+	if ((v = calloc(n + 1, sizeof(*v))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (i < 3)
+			snprintf(buf, sizeof(buf), "%s", seed[i]);
+		else
+			snprintf(buf, sizeof(buf),
+			    "edge-%04zu.pool.contoso.com", i - 2);
+		if ((v[i] = strdup(buf)) == NULL) {
+			while (i-- > 0)
+				free(v[i]);
+			free(v);
+			return NULL;
+		}
+	}
+	return v;
+}
+
 /* Mint the key, leaf and chain of one certificate scenario. 0 on success. */
 static int
 fx_mint(struct fx_pki *pki, struct fx_made *m)
 {
 	static const char *const	 wild[] = { "*.contoso.com" };
 	static const char *const	 other[] = { "other.example.com" };
+	static const char *const	 wcom[] = { "*.com" };
+	static const char *const	 wall[] = { "*" };
+	static const unsigned char	 nul[] = "sip.contoso.com\0.evil.com";
+	static const unsigned char	 hcn[] =
+	    "sip\x1b[31m\r\nx=\"1\"\\\xff\xfe" "evil";
+	static const unsigned char	 hsan[] =
+	    "edge\r\nmsg=\"x\" \x80\xff\0z.contoso.com";
+	static const unsigned char	 hutf8[] =
+	    "sip\0\a\x7f.\xe2\x80\xaemoc.osotnoc\nend";
+	char				**big = NULL;
+	size_t				 i;
+	int				 rc = -1;
 	const char			*name = m->sc->name;
 	struct mint_spec		 spec;
 	enum mint_keytype		 type = MINT_RSA;
@@ -330,8 +450,56 @@ fx_mint(struct fx_pki *pki, struct fx_made *m)
 		bits = 256;
 		ikey = pki->ec_key;
 		inter = pki->ec;
+	} else if (strcmp(name, "bigleaf") == 0) {
+		if ((big = fx_bigsans()) == NULL)
+			return -1;
+		spec.dns = (const char *const *)big;
+		spec.ndns = 3 + FX_BIGSANS;
+	} else if (strcmp(name, "scrambled") == 0) {
+		if (pki->issuing == NULL) {
+			struct mint_spec	 ca;
+
+			memset(&ca, 0, sizeof(ca));
+			ca.cn = "EdgeProbe Test Issuing CA";
+			ca.o = "EdgeProbe Test PKI";
+			ca.ca = 1;
+			ca.not_before = pki->now - 30 * DAY;
+			ca.not_after = pki->now + 1825 * DAY;
+			if ((pki->issuing_key = mint_key(MINT_RSA, 0)) ==
+			    NULL || (pki->issuing = mint_cert(&ca,
+			    pki->issuing_key, pki->main.inter,
+			    pki->main.inter_key)) == NULL)
+				return -1;
+		}
+		ikey = pki->issuing_key;
+		inter = pki->issuing;
+	} else if (strcmp(name, "nul-san") == 0) {
+		spec.dns = NULL;
+		spec.ndns = 0;
+		spec.dns_raw = nul;
+		spec.dns_raw_len = sizeof(nul) - 1;
+	} else if (strcmp(name, "ip-san") == 0) {
+		spec.dns = NULL;
+		spec.ndns = 0;
+		spec.ip = "127.0.0.1";
+	} else if (strcmp(name, "wild-com") == 0) {
+		spec.cn = wcom[0];
+		spec.dns = wcom;
+		spec.ndns = 1;
+	} else if (strcmp(name, "wild-all") == 0) {
+		spec.cn = wall[0];
+		spec.dns = wall;
+		spec.ndns = 1;
+	} else if (strcmp(name, "hostile-names") == 0) {
+		spec.cn_raw = hcn;
+		spec.cn_raw_len = sizeof(hcn) - 1;
+		spec.dns_raw = hsan;
+		spec.dns_raw_len = sizeof(hsan) - 1;
+	} else if (strcmp(name, "hostile-utf8") == 0) {
+		spec.cn_raw = hutf8;
+		spec.cn_raw_len = sizeof(hutf8) - 1;
 	}
-	/* compliant and other-leaf: the seed as it is. */
+	/* compliant, chain100 and other-leaf: the seed as it is. */
 
 	/*
 	 * RSA-2048 leaves share one key, since key generation is most of
@@ -341,14 +509,19 @@ fx_mint(struct fx_pki *pki, struct fx_made *m)
 	    strcmp(name, "other-leaf") != 0) {
 		if (pki->leaf_key == NULL &&
 		    (pki->leaf_key = mint_key(MINT_RSA, 2048)) == NULL)
-			return -1;
+			goto out;
 		EVP_PKEY_up_ref(pki->leaf_key);
 		m->key = pki->leaf_key;
 	} else if ((m->key = mint_key(type, bits)) == NULL)
-		return -1;
+		goto out;
 	if ((m->chain[0] = mint_cert(&spec, m->key, inter, ikey)) == NULL)
-		return -1;
+		goto out;
 	m->nchain = 1;
+	if (strcmp(name, "scrambled") == 0) {
+		/* The root's child first, then the leaf's own issuer. */
+		X509_up_ref(pki->main.inter);
+		m->chain[m->nchain++] = pki->main.inter;
+	}
 	if (inter != NULL && send_inter) {
 		X509_up_ref(inter);
 		m->chain[m->nchain++] = inter;
@@ -357,7 +530,16 @@ fx_mint(struct fx_pki *pki, struct fx_made *m)
 		X509_up_ref(pki->other.root);
 		m->chain[m->nchain++] = pki->other.root;
 	}
-	return 0;
+	if (strcmp(name, "chain100") == 0 && fx_junk(pki, m) == -1)
+		goto out;
+	rc = 0;
+out:
+	if (big != NULL) {
+		for (i = 0; big[i] != NULL; i++)
+			free(big[i]);
+		free(big);
+	}
+	return rc;
 }
 
 /* Free what fx_mint made. */
@@ -633,6 +815,9 @@ out:
 	EVP_PKEY_free(pki.serveronly_key);
 	X509_free(pki.ec);
 	EVP_PKEY_free(pki.ec_key);
+	X509_free(pki.issuing);
+	EVP_PKEY_free(pki.issuing_key);
+	EVP_PKEY_free(pki.junk_key);
 	EVP_PKEY_free(pki.leaf_key);
 	return rc;
 }
