@@ -140,3 +140,26 @@ clean:
 .PHONY: all tests deps check demo install clean fuzz fuzz-run
 
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tobj/*.d $(BUILD)/tests/*.d)
+
+# ---- Benchmark (issue 6): tests/bench/ ------------------------------------
+# `make bench` mints two PKIs, serves BENCH_N (default 1000) full-handshake
+# TLS endpoints per key type from Debian's nginx on loopback, runs
+# `edgeprobe --once` over them and prints a table (tests/bench/bench.sh).
+# `make bench-scale` loads SCALE_N (default 100000) targets in the daemon.
+BENCHPKI = $(BUILD)/bench/benchpki
+
+$(BENCHPKI): tests/bench/benchpki.c $(TLIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) -Itests/lib $(LDFLAGS) $(LDSAN) -o $@ $< $(TLIB) $(LIBS)
+
+bench:
+	@sh tests/bench/deps.sh
+	@$(MAKE) --no-print-directory $(PROG) $(BENCHPKI)
+	@BUILD=$(BUILD) sh tests/bench/bench.sh
+
+bench-scale:
+	@$(MAKE) --no-print-directory $(PROG)
+	@BUILD=$(BUILD) sh tests/bench/scale.sh
+
+.PHONY: bench bench-scale
+# ---- end of the benchmark block -------------------------------------------

@@ -1,0 +1,236 @@
+#!/bin/sh
+# bench.sh: what one probe costs edgeprobe, against real TLS servers.
+#
+#	BUILD=build sh tests/bench/bench.sh	(what `make bench` runs)
+#
+# Mints two PKIs (ECDSA P-256 and RSA-2048, root -> intermediate -> the
+# seed's Access Edge leaf; tests/bench/benchpki.c), starts Debian's nginx
+# with one worker serving BENCH_N endpoints per key type on loopback
+# (127.0.0.x addresses x ports; leaf + intermediate sent; no session cache,
+# no tickets: every handshake is a full one), and runs
+# `edgeprobe -c FILE --once` over each key type's endpoints with the whole
+# policy (subject, three required SANs, public_im), once with concurrency 1
+# and once with BENCH_CONCURRENCY (1000), then once more with --json at
+# BENCH_CONCURRENCY (the report's chain display fields included). For each
+# run it measures the edgeprobe process's user+sys CPU and peak RSS
+# (GNU time, getrusage of the child), the nginx worker's CPU (utime+stime
+# of /proc/PID/stat before and after) and the wall time. It then times
+# `openssl s_client` over BENCH_SAMPLE (50) of the same endpoints. Every
+# run must come back with exit status 0 and "N endpoints: N ok", or the
+# benchmark fails.
+#
+# Environment: BENCH_N (1000), BENCH_CONCURRENCY (1000), BENCH_SAMPLE (50),
+# BENCH_KEYS ("ec rsa"), BENCH_KEEP=1 keeps the temporary directory,
+# EDGEPROBE (default $BUILD/edgeprobe). nginx runs as root when the
+# benchmark does, with its prefix, pid file and logs in the temporary
+# directory, and is stopped on the way out whatever happens. Only loopback
+# addresses are used.
+set -u
+
+BUILD=${BUILD:-build}
+N=${BENCH_N:-1000}
+HIGH=${BENCH_CONCURRENCY:-1000}
+SAMPLE=${BENCH_SAMPLE:-50}
+KEYS=${BENCH_KEYS:-ec rsa}
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+EDGEPROBE=${EDGEPROBE:-$TOP/$BUILD/edgeprobe}
+BENCHPKI=$TOP/$BUILD/bench/benchpki
+GEN="sh $TOP/tests/bench/genconf.sh"
+NGINX=${NGINX:-/usr/sbin/nginx}
+TIME=/usr/bin/time
+HZ=$(getconf CLK_TCK)
+
+MASTER=""
+T=$(mktemp -d "${TMPDIR:-/tmp}/edgeprobe-bench.XXXXXX") || exit 1
+
+# Stop nginx (its master, then the worker if it lingers) and clean up.
+cleanup() {
+	if [ -n "$MASTER" ] && kill -0 "$MASTER" 2>/dev/null; then
+		kill -TERM "$MASTER" 2>/dev/null
+		i=0
+		while kill -0 "$MASTER" 2>/dev/null && [ $i -lt 50 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		kill -KILL "$MASTER" 2>/dev/null
+	fi
+	[ -n "${WORKER:-}" ] && kill -KILL "$WORKER" 2>/dev/null
+	if [ "${BENCH_KEEP:-0}" = 1 ]; then
+		echo "bench: kept $T"
+	else
+		rm -rf "$T"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 1' HUP INT TERM
+
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+# cpu_ticks PID: utime + stime of a process, in clock ticks.
+cpu_ticks() {
+	# The command name may hold spaces: cut after its closing ")".
+	sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+}
+
+for f in "$EDGEPROBE" "$BENCHPKI" "$NGINX" "$TIME"; do
+	[ -x "$f" ] || die "$f is missing (make bench builds and installs it)"
+done
+case "$N" in
+''|*[!0-9]*|0)	die "BENCH_N must be a positive number" ;;
+esac
+# Each in-flight probe and each listener is a descriptor.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null
+[ "$(ulimit -n)" = unlimited ] || [ "$(ulimit -n)" -gt $((2 * N + HIGH + 256)) ] ||
+    die "the descriptor limit $(ulimit -n) is too low for BENCH_N=$N"
+
+# The PKIs, the endpoints, the configurations.
+mkdir -p "$T/pki" "$T/tmp" || exit 1
+"$BENCHPKI" "$T/pki" || die "cannot mint the PKIs"
+$GEN endpoints "$N" 20000 >"$T/ec.eps" || exit 1
+$GEN endpoints "$N" 21000 >"$T/rsa.eps" || exit 1
+$GEN nginx "$T" "$T/ec.eps" "$T/rsa.eps" >"$T/nginx.conf" || exit 1
+for kt in $KEYS; do
+	$GEN edgeprobe "$T/$kt.eps" "$T/pki/$kt/ca.pem" 1 >"$T/$kt-1.conf"
+	$GEN edgeprobe "$T/$kt.eps" "$T/pki/$kt/ca.pem" "$HIGH" \
+	    >"$T/$kt-high.conf"
+done
+
+# nginx, in the foreground of a background job: $! is the master.
+"$NGINX" -p "$T" -c "$T/nginx.conf" -e "$T/error.log" \
+    >"$T/nginx.out" 2>&1 &
+MASTER=$!
+i=0
+WORKER=""
+while [ -z "$WORKER" ] && [ $i -lt 100 ]; do
+	kill -0 "$MASTER" 2>/dev/null || break
+	WORKER=$(ps -o pid= --ppid "$MASTER" | awk 'NR == 1 { print $1 }')
+	[ -n "$WORKER" ] || sleep 0.1
+	i=$((i + 1))
+done
+if [ -z "$WORKER" ]; then
+	cat "$T/nginx.out" "$T/error.log" >&2 2>/dev/null
+	die "nginx did not start"
+fi
+# The master binds every listener before it forks the worker; wait until
+# the worker accepts (the last endpoint answers a TLS handshake).
+last=$(tail -n 1 "$T/rsa.eps")
+i=0
+until echo | openssl s_client -connect "${last% *}:${last#* }" \
+    -brief >/dev/null 2>&1; do
+	i=$((i + 1))
+	[ $i -lt 50 ] || die "nginx does not answer on ${last% *}:${last#* }"
+	sleep 0.1
+done
+
+NGINXV=$("$NGINX" -v 2>&1 | sed 's/.*nginx\///')
+SSLV=$(openssl version | awk '{ print $2 }')
+
+# run KEY TAG CONF [ARGS...]: one --once run, measured. Sets R_WALL,
+# R_CPU (client s), R_SRV (server s), R_RSS (KB).
+run() {
+	_kt=$1 _tag=$2 _conf=$3
+	shift 3
+	_s0=$(cpu_ticks "$WORKER")
+	"$TIME" -f "%e %U %S %M" -o "$T/$_kt-$_tag.time" \
+	    "$EDGEPROBE" -c "$_conf" --once "$@" >"$T/$_kt-$_tag.out" \
+	    2>"$T/$_kt-$_tag.err"
+	_rc=$?
+	_s1=$(cpu_ticks "$WORKER")
+	if [ $_rc -ne 0 ]; then
+		tail -n 5 "$T/$_kt-$_tag.out" "$T/$_kt-$_tag.err" >&2
+		die "$_kt $_tag: edgeprobe exited $_rc (want 0: every endpoint ok)"
+	fi
+	if [ $# -eq 0 ]; then
+		grep -qx "$N endpoints: $N ok, 0 warning, 0 critical" \
+		    "$T/$_kt-$_tag.out" ||
+		    die "$_kt $_tag: not $N ok endpoints: $(tail -n 1 "$T/$_kt-$_tag.out")"
+	else
+		jq -e --argjson n "$N" '.status == "ok" and
+		    (.results | length) == $n and
+		    all(.results[]; .status == "ok" and (.chain | length) == 2
+		    and .tls.version == "TLSv1.3")' "$T/$_kt-$_tag.out" \
+		    >/dev/null || die "$_kt $_tag: the JSON report is not $N ok results"
+	fi
+	set -- $(tail -n 1 "$T/$_kt-$_tag.time")
+	R_WALL=$1
+	R_CPU=$(echo "$2 $3" | awk '{ printf "%.2f", $1 + $2 }')
+	R_RSS=$4
+	R_SRV=$(echo "$_s0 $_s1 $HZ" | awk '{ printf "%.2f", ($2 - $1) / $3 }')
+}
+
+# row KEY CONC MODE: print one table row from the last run.
+row() {
+	awk -v kt="$1" -v c="$2" -v mode="$3" -v n="$N" -v w="$R_WALL" \
+	    -v cpu="$R_CPU" -v srv="$R_SRV" -v rss="$R_RSS" 'BEGIN {
+		if (w <= 0)
+			w = 0.01
+		printf "%-5s %-6s %6d %6d %8.2f %9.0f %10.3f %10.3f %7.0f%% %9.1f\n",
+		    kt, mode, c, n, w, n / w, cpu * 1000 / n, srv * 1000 / n,
+		    (cpu + srv > 0 ? 100 * cpu / (cpu + srv) : 0), rss / 1024
+	}'
+}
+
+echo "edgeprobe bench: $N endpoints per key type on 127.0.0.0/8," \
+    "nginx $NGINXV (1 worker, no session cache or tickets), OpenSSL $SSLV,"
+echo "$(nproc) CPUs ($(grep -m 1 'model name' /proc/cpuinfo | sed 's/.*: //')); edgeprobe --once," \
+    "policy: subject, 3 SANs, public_im"
+echo
+printf "%-5s %-6s %6s %6s %8s %9s %10s %10s %8s %9s\n" key mode conc \
+    probes wall_s probes/s client_ms server_ms client% peak_MB
+for kt in $KEYS; do
+	run "$kt" 1 "$T/$kt-1.conf"
+	row "$kt" 1 human
+	eval "RSS1_$kt=$R_RSS"
+	run "$kt" high "$T/$kt-high.conf"
+	row "$kt" "$HIGH" human
+	eval "RSSH_$kt=$R_RSS CPU_$kt=$R_CPU"
+	run "$kt" json "$T/$kt-high.conf" --json
+	row "$kt" "$HIGH" json
+	eval "CPUJ_$kt=$R_CPU"
+	TLS_CIPHER=$(jq -r '.results[0].tls.version + " " +
+	    .results[0].tls.cipher' "$T/$kt-json.out")
+	eval "TLS_$kt=\$TLS_CIPHER"
+done
+echo "(client_ms, server_ms: user+sys CPU per probe of edgeprobe and of the" \
+    "nginx worker; client%: edgeprobe's share of the two)"
+
+# s_client over a sample of the same endpoints, each a full handshake with
+# the same SNI, trust store and verification.
+echo
+printf "%-5s %-30s %13s %12s %13s %7s\n" key "negotiated" \
+    rss/flight_KB s_client_ms edgeprobe_ms ratio
+for kt in $KEYS; do
+	head -n "$SAMPLE" "$T/$kt.eps" >"$T/$kt.sample"
+	cat >"$T/$kt-sclient.sh" <<EOF
+while read -r a p; do
+	openssl s_client -connect "\$a:\$p" -servername sip.contoso.com \\
+	    -CAfile "$T/pki/$kt/ca.pem" -verify_hostname sip.contoso.com \\
+	    -verify_return_error -brief \\
+	    </dev/null >/dev/null 2>>"$T/$kt-sclient.err" || exit 1
+done <"$T/$kt.sample"
+EOF
+	"$TIME" -f "%e %U %S %M" -o "$T/$kt-sclient.time" sh "$T/$kt-sclient.sh" ||
+	    die "$kt: openssl s_client failed: $(tail -n 3 "$T/$kt-sclient.err")"
+	ns=$(wc -l <"$T/$kt.sample")
+	eval "r1=\$RSS1_$kt rh=\$RSSH_$kt cpu=\$CPU_$kt tls=\$TLS_$kt"
+	set -- $(tail -n 1 "$T/$kt-sclient.time")
+	awk -v kt="$kt" -v tls="$tls" -v r1="$r1" -v rh="$rh" -v high="$HIGH" \
+	    -v n="$N" -v cpu="$cpu" -v scpu="$(echo "$2 $3" | awk '{ print $1 + $2 }')" \
+	    -v ns="$ns" 'BEGIN {
+		per = high > 1 ? (rh - r1) / (high - 1) : 0
+		ep = cpu * 1000 / n
+		sc = scpu * 1000 / ns
+		printf "%-5s %-30s %13.1f %12.2f %13.3f %6.1fx\n", kt, tls,
+		    per, sc, ep, (ep > 0 ? sc / ep : 0)
+	}'
+done
+echo "(rss/flight_KB: (peak RSS at concurrency $HIGH - at 1) / $((HIGH - 1));" \
+    "s_client_ms: user+sys CPU per handshake of openssl s_client over" \
+    "$SAMPLE endpoints;"
+echo " edgeprobe_ms: client_ms at concurrency $HIGH; ratio: s_client / edgeprobe)"
+grep -q "\[emerg\]\|\[alert\]\|\[crit\]" "$T/error.log" 2>/dev/null &&
+    { echo "nginx errors:" >&2; grep "\[emerg\]\|\[alert\]\|\[crit\]" "$T/error.log" | head >&2; }
+exit 0
