@@ -4,8 +4,8 @@
 # and a closed port, every 0.3 s) and hostile ones, interval 1, 192
 # endpoints. File descriptors and resident memory of the daemon stay flat
 # (/proc/PID/fd, /proc/PID/statm, sampled after a thousand-probe warm-up
-# and at the end, the
-# smallest of ten samples each, since probes come and go); the daemon exits
+# and at the end, the smallest of ten samples each, since probes come and
+# go); the daemon exits
 # 0 at the end (under SANITIZE=1, LeakSanitizer makes a leak an exit
 # status).
 . "$(dirname "$0")/lib.sh"
