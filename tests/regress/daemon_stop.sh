@@ -2,7 +2,8 @@
 # SIGTERM and SIGINT: no new probe starts, the probe in flight ends (here
 # against a server that never answers, so it ends by its timeout) and is
 # logged, and the daemon exits 0 within `timeout`. A probe still running
-# when its next turn comes is not started twice.
+# when its next turn comes is not started twice. An invalid file at start
+# is an exit status 3.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/lib/daemon.sh"
 dl_require
@@ -10,7 +11,31 @@ dl_require
 F=$T/fx
 if ! dl_fixture "$F" silent closed; then
 	tap_not_ok "epfixture starts" "$(cat "$F.log")"
-	tap_done
+	
+# An invalid file at start: nothing runs, exit 3, each error on stderr and
+# at LOG_ERR (the configured ident is unknown: "edgeprobe", LOG_DAEMON).
+printf 'interval = 0;\ntargets = ();\n' >"$T/bad.conf"
+"$EDGEPROBE" -c "$T/bad.conf" --check-config >/dev/null 2>"$T/errors"
+dl_start "$T/bad.conf"
+i=0
+while kill -0 "$DL_CAP" 2>/dev/null && [ $i -lt 100 ]; do
+	dl_sleep 0.05
+	i=$((i + 1))
+done
+wait "$DL_CAP"
+dl_expect "an invalid file at start: exit status 3" 3 $?
+n=$(wc -l <"$T/errors")
+DL_IDENT=edgeprobe
+if [ "$n" -ge 2 ] && cmp -s "$T/errors" "$T/stderr" &&
+    [ "$(sed 's/^/27 /' "$T/errors")" = "$(dl_lines)" ]; then
+	tap_ok "its $n FILE:LINE errors on stderr and at LOG_ERR"
+else
+	tap_not_ok "its FILE:LINE errors on stderr and at LOG_ERR"
+	tap_diag "$T/errors" expected
+	tap_diag "$T/stderr" stderr
+	tap_diag "$T/syslog" syslog
+fi
+tap_done
 fi
 P_SILENT=$(dl_port "$F" silent)
 P_CLOSED=$(dl_port "$F" closed)
@@ -61,5 +86,29 @@ if [ "$DL_MS" -le 1000 ]; then
 else
 	tap_not_ok "SIGINT with nothing in flight: out within 1000 ms" \
 	    "took $DL_MS ms"
+fi
+
+# An invalid file at start: nothing runs, exit 3, each error on stderr and
+# at LOG_ERR (the configured ident is unknown: "edgeprobe", LOG_DAEMON).
+printf 'interval = 0;\ntargets = ();\n' >"$T/bad.conf"
+"$EDGEPROBE" -c "$T/bad.conf" --check-config >/dev/null 2>"$T/errors"
+dl_start "$T/bad.conf"
+i=0
+while kill -0 "$DL_CAP" 2>/dev/null && [ $i -lt 100 ]; do
+	dl_sleep 0.05
+	i=$((i + 1))
+done
+wait "$DL_CAP"
+dl_expect "an invalid file at start: exit status 3" 3 $?
+n=$(wc -l <"$T/errors")
+DL_IDENT=edgeprobe
+if [ "$n" -ge 2 ] && cmp -s "$T/errors" "$T/stderr" &&
+    [ "$(sed 's/^/27 /' "$T/errors")" = "$(dl_lines)" ]; then
+	tap_ok "its $n FILE:LINE errors on stderr and at LOG_ERR"
+else
+	tap_not_ok "its FILE:LINE errors on stderr and at LOG_ERR"
+	tap_diag "$T/errors" expected
+	tap_diag "$T/stderr" stderr
+	tap_diag "$T/syslog" syslog
 fi
 tap_done
