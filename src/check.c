@@ -200,6 +200,7 @@ check_probed(struct probe_outcome *o, void *arg)
 	struct result			*r;
 	struct policy			 pol;
 	char				 ep[80];
+	time_t				 now;
 
 	r = result_new(t->name, t->host, cp->address, cp->port, t->sni);
 	check_endpoint_text(ep, sizeof(ep), cp->address, cp->port);
@@ -241,9 +242,12 @@ check_probed(struct probe_outcome *o, void *arg)
 		pol.warn_days = t->warn_days;
 		pol.crit_days = t->crit_days;
 		pol.tls_version = o->tls_version;
-		if (policy_evaluate(&pol, r->chain, cp->store, time(NULL),
-		    &r->findings, &r->days_left) == 0)
-			r->has_days = 1;
+		now = time(NULL);
+		(void)policy_evaluate(&pol, r->chain, cp->store, now,
+		    &r->findings, &r->days_left);
+		/* An unreadable notAfter leaves days_left null, not 0. */
+		r->has_days = policy_days_left(sk_X509_value(r->chain, 0), now,
+		    &r->days_left) == 0;
 	}
 	result_finish(r);
 	cp->cb(r, cp->arg);
