@@ -14,13 +14,17 @@
 # BENCH_CONCURRENCY (the report's chain display fields included). For each
 # run it measures the edgeprobe process's user+sys CPU and peak RSS
 # (GNU time, getrusage of the child), the nginx worker's CPU (utime+stime
-# of /proc/PID/stat before and after) and the wall time. It then times
+# of /proc/PID/stat before and after) and the wall time; each row is the
+# median of BENCH_RUNS runs. On two CPUs or more, edgeprobe (and s_client)
+# run on CPU 0 and the nginx worker on CPU 1, so neither steals the
+# other's core and the wall time is not an artefact of the scheduler
+# putting both ends of a loopback connection on one CPU. It then times
 # `openssl s_client` over BENCH_SAMPLE (50) of the same endpoints. Every
 # run must come back with exit status 0 and "N endpoints: N ok", or the
 # benchmark fails.
 #
 # Environment: BENCH_N (1000), BENCH_CONCURRENCY (1000), BENCH_SAMPLE (50),
-# BENCH_KEYS ("ec rsa"), BENCH_KEEP=1 keeps the temporary directory,
+# BENCH_RUNS (3), BENCH_KEYS ("ec rsa"), BENCH_KEEP=1 keeps the temporary directory,
 # EDGEPROBE (default $BUILD/edgeprobe). nginx runs as root when the
 # benchmark does, with its prefix, pid file and logs in the temporary
 # directory, and is stopped on the way out whatever happens. Only loopback
@@ -31,6 +35,7 @@ BUILD=${BUILD:-build}
 N=${BENCH_N:-1000}
 HIGH=${BENCH_CONCURRENCY:-1000}
 SAMPLE=${BENCH_SAMPLE:-50}
+RUNS=${BENCH_RUNS:-3}
 KEYS=${BENCH_KEYS:-ec rsa}
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 EDGEPROBE=${EDGEPROBE:-$TOP/$BUILD/edgeprobe}
@@ -39,6 +44,9 @@ GEN="sh $TOP/tests/bench/genconf.sh"
 NGINX=${NGINX:-/usr/sbin/nginx}
 TIME=/usr/bin/time
 HZ=$(getconf CLK_TCK)
+# Clients on the first CPU, the nginx worker on the second (genconf.sh).
+PIN=""
+[ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null && PIN="taskset -c 0"
 
 MASTER=""
 T=$(mktemp -d "${TMPDIR:-/tmp}/edgeprobe-bench.XXXXXX") || exit 1
@@ -78,9 +86,11 @@ cpu_ticks() {
 for f in "$EDGEPROBE" "$BENCHPKI" "$NGINX" "$TIME"; do
 	[ -x "$f" ] || die "$f is missing (make bench builds and installs it)"
 done
-case "$N" in
-''|*[!0-9]*|0)	die "BENCH_N must be a positive number" ;;
+case "$N$RUNS" in
+''|*[!0-9]*)	die "BENCH_N and BENCH_RUNS must be positive numbers" ;;
 esac
+[ "$N" -gt 0 ] && [ "$RUNS" -gt 0 ] ||
+    die "BENCH_N and BENCH_RUNS must be positive numbers"
 # Each in-flight probe and each listener is a descriptor.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null
 [ "$(ulimit -n)" = unlimited ] || [ "$(ulimit -n)" -gt $((2 * N + HIGH + 256)) ] ||
@@ -100,7 +110,7 @@ done
 
 # nginx, in the foreground of a background job: $! is the master.
 "$NGINX" -p "$T" -c "$T/nginx.conf" -e "$T/error.log" \
-    >"$T/nginx.out" 2>&1 &
+    >/dev/null 2>&1 &
 MASTER=$!
 i=0
 WORKER=""
@@ -111,8 +121,8 @@ while [ -z "$WORKER" ] && [ $i -lt 100 ]; do
 	i=$((i + 1))
 done
 if [ -z "$WORKER" ]; then
-	cat "$T/nginx.out" "$T/error.log" >&2 2>/dev/null
-	die "nginx did not start"
+	tail -n 3 "$T/error.log" >&2 2>/dev/null
+	die "nginx did not start (are ports 20000-21124 of 127.0.0.x in use?)"
 fi
 # The master binds every listener before it forks the worker; wait until
 # the worker accepts (the last endpoint answers a TLS handshake).
@@ -128,13 +138,13 @@ done
 NGINXV=$("$NGINX" -v 2>&1 | sed 's/.*nginx\///')
 SSLV=$(openssl version | awk '{ print $2 }')
 
-# run KEY TAG CONF [ARGS...]: one --once run, measured. Sets R_WALL,
-# R_CPU (client s), R_SRV (server s), R_RSS (KB).
-run() {
+# once KEY TAG CONF [ARGS...]: one --once run on the first CPU, measured.
+# Prints "client_s server_s wall_s rss_kb".
+once() {
 	_kt=$1 _tag=$2 _conf=$3
 	shift 3
 	_s0=$(cpu_ticks "$WORKER")
-	"$TIME" -f "%e %U %S %M" -o "$T/$_kt-$_tag.time" \
+	$PIN "$TIME" -f "%e %U %S %M" -o "$T/$_kt-$_tag.time" \
 	    "$EDGEPROBE" -c "$_conf" --once "$@" >"$T/$_kt-$_tag.out" \
 	    2>"$T/$_kt-$_tag.err"
 	_rc=$?
@@ -154,11 +164,22 @@ run() {
 		    and .tls.version == "TLSv1.3")' "$T/$_kt-$_tag.out" \
 		    >/dev/null || die "$_kt $_tag: the JSON report is not $N ok results"
 	fi
-	set -- $(tail -n 1 "$T/$_kt-$_tag.time")
-	R_WALL=$1
-	R_CPU=$(echo "$2 $3" | awk '{ printf "%.2f", $1 + $2 }')
-	R_RSS=$4
-	R_SRV=$(echo "$_s0 $_s1 $HZ" | awk '{ printf "%.2f", ($2 - $1) / $3 }')
+	tail -n 1 "$T/$_kt-$_tag.time" | awk -v s0="$_s0" -v s1="$_s1" \
+	    -v hz="$HZ" '{ printf "%.2f %.2f %s %s\n", $2 + $3, (s1 - s0) / hz,
+	    $1, $4 }'
+}
+
+# run KEY TAG CONF [ARGS...]: BENCH_RUNS runs; the median by client CPU
+# sets R_CPU (client s), R_SRV (server s), R_WALL (s), R_RSS (KB).
+run() {
+	: >"$T/runs"
+	_i=0
+	while [ $_i -lt "$RUNS" ]; do
+		once "$@" >>"$T/runs" || exit 1
+		_i=$((_i + 1))
+	done
+	set -- $(sort -n "$T/runs" | awk -v m=$(((RUNS + 1) / 2)) 'NR == m')
+	R_CPU=$1 R_SRV=$2 R_WALL=$3 R_RSS=$4
 }
 
 # row KEY CONC MODE: print one table row from the last run.
@@ -175,8 +196,10 @@ row() {
 
 echo "edgeprobe bench: $N endpoints per key type on 127.0.0.0/8," \
     "nginx $NGINXV (1 worker, no session cache or tickets), OpenSSL $SSLV,"
-echo "$(nproc) CPUs ($(grep -m 1 'model name' /proc/cpuinfo | sed 's/.*: //')); edgeprobe --once," \
-    "policy: subject, 3 SANs, public_im"
+echo "$(nproc) CPUs ($(grep -m 1 'model name' /proc/cpuinfo | sed 's/.*: //'));" \
+    "edgeprobe --once on CPU 0, nginx worker on CPU 1; policy: subject," \
+    "3 SANs, public_im; median of $RUNS runs;" \
+    "load average before: $(cut -d ' ' -f 1-3 /proc/loadavg)"
 echo
 printf "%-5s %-6s %6s %6s %8s %9s %10s %10s %8s %9s\n" key mode conc \
     probes wall_s probes/s client_ms server_ms client% peak_MB
@@ -212,7 +235,8 @@ while read -r a p; do
 	    </dev/null >/dev/null 2>>"$T/$kt-sclient.err" || exit 1
 done <"$T/$kt.sample"
 EOF
-	"$TIME" -f "%e %U %S %M" -o "$T/$kt-sclient.time" sh "$T/$kt-sclient.sh" ||
+	$PIN "$TIME" -f "%e %U %S %M" -o "$T/$kt-sclient.time" \
+	    sh "$T/$kt-sclient.sh" ||
 	    die "$kt: openssl s_client failed: $(tail -n 3 "$T/$kt-sclient.err")"
 	ns=$(wc -l <"$T/$kt.sample")
 	eval "r1=\$RSS1_$kt rh=\$RSSH_$kt cpu=\$CPU_$kt tls=\$TLS_$kt"
@@ -231,6 +255,67 @@ echo "(rss/flight_KB: (peak RSS at concurrency $HIGH - at 1) / $((HIGH - 1));" \
     "s_client_ms: user+sys CPU per handshake of openssl s_client over" \
     "$SAMPLE endpoints;"
 echo " edgeprobe_ms: client_ms at concurrency $HIGH; ratio: s_client / edgeprobe)"
+# BENCH_PROFILE=1: where the instructions go, from callgrind (exact and
+# repeatable where CPU time is not): per probe, the inclusive cost of the
+# functions that matter, over BENCH_PROFILE_N (200) endpoints at once.
+if [ "${BENCH_PROFILE:-0}" = 1 ]; then
+	command -v valgrind >/dev/null || die "BENCH_PROFILE=1 needs valgrind"
+	PN=${BENCH_PROFILE_N:-200}
+	[ "$PN" -le "$N" ] || PN=$N
+	for kt in $KEYS; do
+		head -n "$PN" "$T/$kt.eps" >"$T/$kt-prof.eps"
+		$GEN edgeprobe "$T/$kt-prof.eps" "$T/pki/$kt/ca.pem" "$PN" \
+		    >"$T/$kt-prof.conf"
+		valgrind --tool=callgrind --callgrind-out-file="$T/$kt.callgrind" \
+		    "$EDGEPROBE" -c "$T/$kt-prof.conf" --once >"$T/$kt-prof.out" \
+		    2>"$T/$kt-prof.err" || die "$kt: the callgrind run failed"
+		callgrind_annotate --inclusive=yes --threshold=100 \
+		    "$T/$kt.callgrind" >"$T/$kt.annotate" 2>/dev/null
+	done
+	echo
+	echo "callgrind: thousands of instructions per probe (inclusive), $PN" \
+	    "endpoints at concurrency $PN"
+	# One column per key type; a function's cost is its largest entry
+	# (callgrind lists some twice, under two file names).
+	awk -v pn="$PN" -v keys="$KEYS" '
+	BEGIN {
+		nf = split("PROGRAM_TOTALS SSL_do_handshake d2i_X509 " \
+		    "OSSL_DECODER_CTX_new_for_pkey OSSL_DECODER_from_data " \
+		    "EVP_DigestVerify EVP_PKEY_keygen EVP_PKEY_derive " \
+		    "EVP_KDF_derive SSL_new SSL_free policy_evaluate " \
+		    "X509_verify_cert X509_verify report_human malloc free " \
+		    "pthread_rwlock_rdlock pthread_rwlock_wrlock " \
+		    "pthread_rwlock_unlock", fn, " ")
+		nk = split(keys, kt, " ")
+	}
+	FNR == 1 { k++; insrc = 0 }
+	/^-- Auto-annotated source/ { insrc = 1 }
+	insrc { next }
+	/PROGRAM TOTALS/ { gsub(",", "", $1); v[k, "PROGRAM_TOTALS"] = $1 }
+	(i = index($0, "%)")) > 0 {
+		c = $1; gsub(",", "", c)
+		split(substr($0, i + 2), w, " ")
+		if (w[1] !~ /:/)
+			next
+		name = w[1]; sub(/.*:/, "", name); sub(/@.*/, "", name)
+		if (c + 0 > v[k, name] + 0)
+			v[k, name] = c
+	}
+	END {
+		printf "%-30s", "function"
+		for (j = 1; j <= nk; j++)
+			printf " %9s", kt[j]
+		printf "\n"
+		for (i = 1; i <= nf; i++) {
+			printf "%-30s", fn[i]
+			for (j = 1; j <= nk; j++)
+				printf " %9.0f", v[j, fn[i]] / pn / 1000
+			printf "\n"
+		}
+	}' $(for kt in $KEYS; do echo "$T/$kt.annotate"; done)
+	echo "(EVP_DigestVerify: the three signature checks, CertificateVerify" \
+	    "in the handshake and two in X509_verify_cert)"
+fi
 grep -q "\[emerg\]\|\[alert\]\|\[crit\]" "$T/error.log" 2>/dev/null &&
     { echo "nginx errors:" >&2; grep "\[emerg\]\|\[alert\]\|\[crit\]" "$T/error.log" | head >&2; }
 exit 0
