@@ -396,7 +396,10 @@ daemon_members(const struct conf_target *ct, struct check_member *m,
 	}
 	if (d->stopping)
 		r->aborted = 1;
+	/* Hold the round: a check that ends at once must not free it here. */
+	r->pending++;
 	daemon_dispatch(d);
+	r->pending--;
 	daemon_round_maybe_finish(r);
 }
 
@@ -594,8 +597,8 @@ daemon_job_done(struct result *res, void *arg)
 	r->pending--;
 	if (d->exiting)
 		return;
+	daemon_round_maybe_finish(r);	/* may free r */
 	daemon_dispatch(d);
-	daemon_round_maybe_finish(r);
 }
 
 /* Free a job (not its round). */
