@@ -4,7 +4,7 @@ PREFIX	?= /usr/local
 DESTDIR	?=
 SBINDIR	 = $(PREFIX)/sbin
 MANDIR	 = $(PREFIX)/share/man
-SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+SYSCONFDIR ?= /etc
 UNITDIR	?= $(PREFIX)/lib/systemd/system
 
 CC	?= cc
@@ -129,8 +129,13 @@ install: $(PROG)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)/edgeprobe \
 	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(PROG) $(DESTDIR)$(SBINDIR)/edgeprobe
-	install -m 644 conf/edgeprobe.conf $(DESTDIR)$(SYSCONFDIR)/edgeprobe/edgeprobe.conf
-	install -m 644 systemd/edgeprobe.service $(DESTDIR)$(UNITDIR)/edgeprobe.service
+	@# An operator's configuration is never overwritten.
+	[ -f $(DESTDIR)$(SYSCONFDIR)/edgeprobe/edgeprobe.conf ] || \
+	    install -m 644 conf/edgeprobe.conf $(DESTDIR)$(SYSCONFDIR)/edgeprobe/edgeprobe.conf
+	sed -e 's|/usr/local/sbin/edgeprobe|$(SBINDIR)/edgeprobe|' \
+	    -e 's|/etc/edgeprobe/|$(SYSCONFDIR)/edgeprobe/|' \
+	    systemd/edgeprobe.service >$(DESTDIR)$(UNITDIR)/edgeprobe.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/edgeprobe.service
 	install -m 644 man/edgeprobe.8 $(DESTDIR)$(MANDIR)/man8/edgeprobe.8
 	install -m 644 man/edgeprobe.conf.5 $(DESTDIR)$(MANDIR)/man5/edgeprobe.conf.5
 
