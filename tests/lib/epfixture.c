@@ -70,11 +70,11 @@
  *
  *	chain100	 the compliant leaf + intermediate, then 98 unrelated
  *			 self-signed P-256 CAs (CN EdgeProbe Junk CA 1..98):
- *			 100 certificates, about 50 KiB, as a server with a
+ *			 100 certificates, about 46 KiB, as a server with a
  *			 whole CA bundle pasted into its chain file sends
  *	bigleaf		 the compliant leaf with 3000 more DNS SANs
  *			 (edge-0001.pool.contoso.com ...) after the seed's:
- *			 a leaf over 64 KiB (about 90 KiB DER)
+ *			 a leaf over 64 KiB (about 83 KiB DER)
  *	scrambled	 the leaf under a second-level issuing CA (CN
  *			 EdgeProbe Test Issuing CA, signed by the
  *			 intermediate); sent out of order: leaf, intermediate,

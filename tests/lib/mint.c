@@ -7,8 +7,10 @@
  * the probe must recognise them on a real Edge server.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/bn.h>
 #include <openssl/err.h>
@@ -22,6 +24,8 @@
 
 #define MINT_DAY	(24L * 60 * 60)
 
+static EVP_PKEY	*mint_key_new(enum mint_keytype, int);
+static EVP_PKEY	*mint_key_cached(const char *, enum mint_keytype, int);
 static int	 mint_set_serial(X509 *, long);
 static int	 mint_utf8_ok(const unsigned char *, size_t);
 static int	 mint_set_subject(X509 *, const struct mint_spec *);
@@ -30,9 +34,71 @@ static int	 mint_add_san(X509 *, const struct mint_spec *);
 static int	 mint_add_eku(X509 *, X509V3_CTX *, int);
 static int	 mint_sign(X509 *, EVP_PKEY *, const struct mint_spec *);
 
-/* A new key; bits 0 means the type's default. */
+/*
+ * A new key; bits 0 means the type's default. With MINT_KEYDIR set in the
+ * environment, the nth key of a type and size that a process asks for is
+ * read from that directory when an earlier process left it there, and
+ * written there otherwise (see mint_key_cached).
+ */
 EVP_PKEY *
 mint_key(enum mint_keytype type, int bits)
+{
+	const char	*dir = getenv("MINT_KEYDIR");
+
+	if (dir != NULL && *dir != '\0')
+		return mint_key_cached(dir, type, bits);
+	return mint_key_new(type, bits);
+}
+
+/*
+ * MINT_KEYDIR: keys generated at test time and kept for the next process
+ * of the same run, never committed. Under valgrind one RSA-2048 key takes
+ * some 20 s to generate, so tests/regress/valgrind.sh runs a test once
+ * natively to fill a temporary directory and then again under valgrind,
+ * which reads the same keys in the same order: each process still gets
+ * distinct keys, in the order it asks for them. Not for threads: the
+ * counters are plain statics.
+ */
+static EVP_PKEY *
+mint_key_cached(const char *dir, enum mint_keytype type, int bits)
+{
+	static unsigned	 seq[3][8];
+	char		 path[1024], tmp[1100];
+	EVP_PKEY	*key;
+	FILE		*f;
+	unsigned	 n;
+	int		 ok;
+
+	/* A counter per type and size: bits 0..4096 by 512, others last. */
+	n = seq[type][bits >= 0 && bits <= 4096 && bits % 512 == 0 ?
+	    bits / 512 % 8 : 7]++;
+	if ((size_t)snprintf(path, sizeof(path), "%s/key-%d-%d-%u.pem", dir,
+	    (int)type, bits, n) >= sizeof(path))
+		return NULL;
+	if ((f = fopen(path, "r")) != NULL) {
+		key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+		fclose(f);
+		if (key != NULL)
+			return key;
+	}
+	if ((key = mint_key_new(type, bits)) == NULL)
+		return NULL;
+	/* Written aside and renamed: a reader never sees half a key. */
+	snprintf(tmp, sizeof(tmp), "%s.%ld", path, (long)getpid());
+	if ((f = fopen(tmp, "w")) != NULL) {
+		ok = PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL,
+		    NULL) == 1;
+		if (fclose(f) != 0)
+			ok = 0;
+		if (!ok || rename(tmp, path) == -1)
+			unlink(tmp);
+	}
+	return key;
+}
+
+/* A freshly generated key; bits 0 means the type's default. */
+static EVP_PKEY *
+mint_key_new(enum mint_keytype type, int bits)
 {
 	switch (type) {
 	case MINT_RSA:
