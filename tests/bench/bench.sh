@@ -24,11 +24,11 @@
 # benchmark fails.
 #
 # Environment: BENCH_N (1000), BENCH_CONCURRENCY (1000), BENCH_SAMPLE (50),
-# BENCH_RUNS (5), BENCH_KEYS ("ec rsa"), BENCH_KEEP=1 keeps the temporary directory,
-# EDGEPROBE (default $BUILD/edgeprobe). nginx runs as root when the
-# benchmark does, with its prefix, pid file and logs in the temporary
-# directory, and is stopped on the way out whatever happens. Only loopback
-# addresses are used.
+# BENCH_RUNS (5), BENCH_KEYS ("ec rsa"), BENCH_PROFILE=1 (add the callgrind
+# table below), BENCH_KEEP=1 (keep the temporary directory), EDGEPROBE
+# (default $BUILD/edgeprobe). nginx runs as root when the benchmark does,
+# with its prefix, pid file and logs in the temporary directory, and is
+# stopped on the way out whatever happens. Only loopback addresses are used.
 set -u
 
 BUILD=${BUILD:-build}
