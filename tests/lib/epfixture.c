@@ -19,6 +19,12 @@
  * or until -t SECONDS have passed, and exits 0. Usage errors exit 2,
  * start-up failures 1.
  *
+ * SIGUSR1 pauses: every listener and connection is closed, so a probe
+ * meets a refused connection at once; SIGUSR2 serves again on the same
+ * ports. DIR/state says "paused" or "serving" once either is done (a
+ * temporary file renamed). tests/regress/soak.sh pauses to measure the
+ * daemon with nothing in flight.
+ *
  * A scenario named twice (compliant@127.0.0.1 compliant@127.0.0.2) serves
  * the same leaf on both addresses: a pool in agreement. other-leaf is a
  * second, distinct compliant leaf, for POOL_MISMATCH.
@@ -201,6 +207,7 @@ struct fx_arg {
 	const struct fx_scenario *sc;
 	const char		*bind;
 	struct fx_made		*made;
+	struct tlsserver_spec	 ts;		/* how to serve it again */
 	struct tlsserver	*srv;
 	int			 port;
 };
@@ -230,7 +237,9 @@ static char	**fx_bigsans(void);
 static int	 fx_mint(struct fx_pki *, struct fx_made *);
 static void	 fx_made_free(struct fx_made *);
 static int	 fx_write_ports(const char *, struct fx_arg *, int);
-static int	 fx_wait(long);
+static int	 fx_write_state(const char *, const char *);
+static int	 fx_pause(struct fx_arg *, int, int);
+static int	 fx_wait(const char *, struct fx_arg *, int, long);
 
 /* Print the usage and the scenario list. */
 static void
@@ -580,24 +589,80 @@ fx_write_ports(const char *dir, struct fx_arg *args, int nargs)
 	return 0;
 }
 
+/* Write DIR/state (a temporary file renamed). 0 on success. */
+static int
+fx_write_state(const char *dir, const char *state)
+{
+	char	 tmp[PATH_MAX], path[PATH_MAX];
+	FILE	*f;
+	int	 ok;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/state.tmp", dir) >=
+	    sizeof(tmp) ||
+	    (size_t)snprintf(path, sizeof(path), "%s/state", dir) >=
+	    sizeof(path))
+		return -1;
+	if ((f = fopen(tmp, "w")) == NULL)
+		return -1;
+	ok = fprintf(f, "%s\n", state) > 0;
+	if (fclose(f) != 0 || !ok || rename(tmp, path) == -1) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
 /*
- * Wait for SIGTERM or SIGINT (blocked and read through a signalfd), EOF
- * on a piped stdin, or secs seconds (0: no limit). 0, or -1 on error.
+ * Pause (stop every listener and its connection) or serve again on the
+ * same ports. 0 on success.
  */
 static int
-fx_wait(long secs)
+fx_pause(struct fx_arg *args, int nargs, int pause)
 {
+	int	 i;
+
+	for (i = 0; i < nargs; i++) {
+		if (args[i].sc->kind == FX_CLOSED)
+			continue;
+		if (pause) {
+			tlsserver_stop(args[i].srv);
+			args[i].srv = NULL;
+		} else if (args[i].srv == NULL) {
+			args[i].ts.port = args[i].port;
+			if ((args[i].srv = tlsserver_start(&args[i].ts)) ==
+			    NULL) {
+				fprintf(stderr, "epfixture: %s@%s:%d: cannot "
+				    "listen again\n", args[i].sc->name,
+				    args[i].bind, args[i].port);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * Wait for SIGTERM or SIGINT (blocked and read through a signalfd), EOF
+ * on a piped stdin, or secs seconds (0: no limit); SIGUSR1 and SIGUSR2
+ * pause and resume meanwhile. 0, or -1 on error.
+ */
+static int
+fx_wait(const char *dir, struct fx_arg *args, int nargs, long secs)
+{
+	struct signalfd_siginfo	 si;
 	struct pollfd	 pfd[2];
 	struct stat	 st;
 	sigset_t	 set;
 	time_t		 end = time(NULL) + secs;
 	char		 buf[512];
 	ssize_t		 n;
-	int		 nfd = 1, ms, r;
+	int		 nfd = 1, ms, r, paused;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
 	if ((pfd[0].fd = signalfd(-1, &set, SFD_CLOEXEC)) == -1)
 		return -1;
 	pfd[0].events = POLLIN;
@@ -618,8 +683,22 @@ fx_wait(long secs)
 		r = poll(pfd, (nfds_t)nfd, ms);
 		if (r == -1 && errno == EINTR)
 			continue;
-		if (r == -1 || pfd[0].revents != 0)
+		if (r == -1)
 			break;
+		if (pfd[0].revents != 0) {
+			if (read(pfd[0].fd, &si, sizeof(si)) != sizeof(si))
+				continue;
+			if (si.ssi_signo != SIGUSR1 && si.ssi_signo != SIGUSR2)
+				break;
+			paused = si.ssi_signo == SIGUSR1;
+			if (fx_pause(args, nargs, paused) == -1 ||
+			    fx_write_state(dir, paused ? "paused" :
+			    "serving") == -1) {
+				close(pfd[0].fd);
+				return -1;
+			}
+			continue;
+		}
 		if (nfd == 2 && pfd[1].revents != 0) {
 			n = read(STDIN_FILENO, buf, sizeof(buf));
 			if (n == 0 || (n == -1 && errno != EINTR &&
@@ -709,6 +788,8 @@ main(int argc, char *argv[])
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
@@ -785,6 +866,7 @@ main(int argc, char *argv[])
 		}
 		if (sc->mode == TS_REQUIRE_CERT)
 			ts.max_version = TLS1_2_VERSION;
+		args[i].ts = ts;
 		if ((args[i].srv = tlsserver_start(&ts)) == NULL) {
 			fprintf(stderr, "epfixture: %s@%s: cannot listen\n",
 			    sc->name, args[i].bind);
@@ -798,7 +880,7 @@ main(int argc, char *argv[])
 		fprintf(stderr, "epfixture: %s/ports: cannot write\n", dir);
 		goto out;
 	}
-	if (fx_wait(secs) == -1) {
+	if (fx_wait(dir, args, nargs, secs) == -1) {
 		fprintf(stderr, "epfixture: signalfd: %s\n", strerror(errno));
 		goto out;
 	}
