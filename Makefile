@@ -113,6 +113,18 @@ fuzz: deps
 fuzz-run: fuzz
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
 
+# Static analysis of the program, zero warnings: tests/lint/cppcheck.supp and
+# .clang-tidy say what is off and why.
+lint: deps
+	cppcheck --enable=warning,style,performance,portability --std=c11 \
+	    --inline-suppr --suppressions-list=tests/lint/cppcheck.supp \
+	    -Iinclude --include=/usr/include/x86_64-linux-gnu/sys/queue.h \
+	    -D_DEFAULT_SOURCE --quiet --error-exitcode=1 src/
+	clang-tidy --quiet $(SRCS) $(MAIN) -- -std=c11 -D_DEFAULT_SOURCE \
+	    -D_POSIX_C_SOURCE=200809L -Iinclude \
+	    $(shell $(PKG_CONFIG) --cflags $(PKGS))
+	@echo "lint: cppcheck and clang-tidy are silent"
+
 # `make deps` installs the Debian packages when they are missing.
 deps:
 	@sh tests/deps.sh
@@ -142,7 +154,7 @@ install: $(PROG)
 clean:
 	rm -rf build
 
-.PHONY: all tests deps check demo install clean fuzz fuzz-run
+.PHONY: all tests deps check demo install clean fuzz fuzz-run lint
 
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tobj/*.d $(BUILD)/tests/*.d)
 
@@ -152,14 +164,19 @@ clean:
 # `edgeprobe --once` over them and prints a table (tests/bench/bench.sh).
 # `make bench-scale` loads SCALE_N (default 100000) targets in the daemon.
 BENCHPKI = $(BUILD)/bench/benchpki
+BENCHCOST = $(BUILD)/bench/benchcost
 
 $(BENCHPKI): tests/bench/benchpki.c $(TLIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -Itests/lib $(LDFLAGS) $(LDSAN) -o $@ $< $(TLIB) $(LIBS)
 
+$(BENCHCOST): tests/bench/benchcost.c
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) $(LDFLAGS) $(LDSAN) -o $@ $< $(LIBS)
+
 bench:
 	@sh tests/bench/deps.sh
-	@$(MAKE) --no-print-directory $(PROG) $(BENCHPKI)
+	@$(MAKE) --no-print-directory $(PROG) $(BENCHPKI) $(BENCHCOST)
 	@BUILD=$(BUILD) sh tests/bench/bench.sh
 
 bench-scale:

@@ -40,6 +40,7 @@ KEYS=${BENCH_KEYS:-ec rsa}
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 EDGEPROBE=${EDGEPROBE:-$TOP/$BUILD/edgeprobe}
 BENCHPKI=$TOP/$BUILD/bench/benchpki
+BENCHCOST=$TOP/$BUILD/bench/benchcost
 GEN="sh $TOP/tests/bench/genconf.sh"
 NGINX=${NGINX:-/usr/sbin/nginx}
 TIME=/usr/bin/time
@@ -83,7 +84,7 @@ cpu_ticks() {
 	sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
 }
 
-for f in "$EDGEPROBE" "$BENCHPKI" "$NGINX" "$TIME"; do
+for f in "$EDGEPROBE" "$BENCHPKI" "$BENCHCOST" "$NGINX" "$TIME"; do
 	[ -x "$f" ] || die "$f is missing (make bench builds and installs it)"
 done
 case "$N$RUNS" in
@@ -258,6 +259,31 @@ echo "(rss/flight_KB: (peak RSS at concurrency $HIGH - at 1) / $((HIGH - 1));" \
     "s_client_ms: user+sys CPU per handshake of openssl s_client over" \
     "$SAMPLE endpoints;"
 echo " edgeprobe_ms: client_ms at concurrency $HIGH; ratio: s_client / edgeprobe)"
+# The OpenSSL operations of one probe in isolation (benchcost.c): the
+# crypto floor, and what parsing the two certificates costs by itself.
+echo
+$PIN "$BENCHCOST" "$T/pki" >"$T/cost.out" || die "benchcost failed"
+printf "%-5s %9s %9s %12s %9s %9s %9s %12s\n" key X25519 sig_check \
+    verify_chain d2i_X509 decoder floor_ms floor+2xd2i
+awk '
+NR > 1 { c[$1, $2 == "X509_verify_cert" ? "chain" : $2] = $NF; k[$1] = 1 }
+END {
+	for (kt in k) {
+		floor = c[kt, "X25519"] + 3 * c[kt, "X509_verify"]
+		printf "%-5s %9.0f %9.0f %12.0f %9.0f %9.0f %9.3f %12.3f\n",
+		    kt, c[kt, "X25519"], c[kt, "X509_verify"], c[kt, "chain"],
+		    c[kt, "d2i_X509"], c[kt, "decoder_setup"], floor / 1000,
+		    (floor + 2 * c[kt, "d2i_X509"]) / 1000
+	}
+}' "$T/cost.out" | sort
+echo "(OpenSSL $SSLV in isolation, CPU us per operation: X25519 keygen +" \
+    "derive; one certificate signature check; X509_verify_cert of leaf +" \
+    "intermediate;"
+echo " d2i_X509 of the leaf, as libssl parses each certificate received;" \
+    "decoder: OSSL_DECODER_CTX_new_for_pkey alone, inside d2i_X509;"
+echo " floor_ms = X25519 + 3 signature checks; floor+2xd2i adds parsing the" \
+    "two certificates the server sends)"
+
 # BENCH_PROFILE=1: where the instructions go, from callgrind (exact and
 # repeatable where CPU time is not): per probe, the inclusive cost of the
 # functions that matter, over BENCH_PROFILE_N (200) endpoints at once.
