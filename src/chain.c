@@ -282,10 +282,10 @@ chain_sha256_hex(X509 *x, char *out)
 	}
 	ERR_pop_to_mark();
 	for (i = 0; i < len; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 0xf];
+		out[(size_t)2 * i] = hex[md[i] >> 4];
+		out[(size_t)2 * i + 1] = hex[md[i] & 0xf];
 	}
-	out[2 * len] = '\0';
+	out[(size_t)2 * len] = '\0';
 }
 
 /*

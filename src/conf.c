@@ -728,7 +728,7 @@ conf_set_strings(struct conf_ctx *ctx, const struct conf_key *key,
 		return -1;
 	list = xcalloc((size_t)n, sizeof(*list));
 	for (i = 0; i < n; i++) {
-		v = config_setting_get_string_elem(s, (unsigned int)i);
+		v = config_setting_get_string_elem(s, i);
 		list[i] = xstrdup(v);
 	}
 	*dst = list;
@@ -948,14 +948,15 @@ conf_check_ca_file(struct conf_ctx *ctx, const config_setting_t *s)
 
 	if (path == NULL)
 		return;
-	if (stat(path, &st) == -1)
+	if (stat(path, &st) == 0) {
+		if (!S_ISREG(st.st_mode))
+			error = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		else if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
+			error = errno;
+		else
+			close(fd);
+	} else
 		error = errno;
-	else if (!S_ISREG(st.st_mode))
-		error = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-	else if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
-		error = errno;
-	else
-		close(fd);
 	if (error == 0)
 		return;
 	q = conf_quote(path);

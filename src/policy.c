@@ -955,7 +955,7 @@ policy_host_match(const char *pattern, const char *name)
 	if (memchr(rest, '*', lp - 1) != NULL)
 		return 0;
 	/* At least two labels after the wildcard, none empty. */
-	if ((dot = memchr(rest + 1, '.', lp - 2)) == NULL)
+	if (memchr(rest + 1, '.', lp - 2) == NULL)
 		return 0;
 	for (p = rest; p < pattern + lp; p++)
 		if (*p == '.' && (p + 1 == pattern + lp || p[1] == '.'))

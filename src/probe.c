@@ -359,7 +359,7 @@ probe_begin(struct probe *p)
 
 	clock_gettime(CLOCK_MONOTONIC, &p->t_start);
 	tv.tv_sec = p->timeout_ms / 1000;
-	tv.tv_usec = (p->timeout_ms % 1000) * 1000;
+	tv.tv_usec = (suseconds_t)(p->timeout_ms % 1000) * 1000;
 	evtimer_add(&p->deadline, &tv);
 	probe_enter_state(p, PS_CONNECTING);
 

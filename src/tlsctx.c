@@ -72,7 +72,7 @@ tlsctx_client(char **cause)
 	/* Every probe is a fresh look at the server: no session reuse. */
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	/* Bound what one hostile server can make us buffer for its chain. */
-	SSL_CTX_set_max_cert_list(ctx, 256 * 1024);
+	SSL_CTX_set_max_cert_list(ctx, 256L * 1024);
 	/*
 	 * A probe spends most of its life waiting for the server: give the
 	 * 16 KB read and write buffers back between records, so a thousand
