@@ -94,6 +94,7 @@ struct probe_engine {
 	size_t			 inflight;
 	size_t			 queued;
 	struct probe_queue	 queue;
+	struct probe_queue	 running;	/* in flight */
 	SLIST_HEAD(, probe_sig)	 sigs;
 	int			 stopping;
 };
@@ -194,6 +195,7 @@ probe_engine_new(SSL_CTX *ctx, int concurrency, char **cause)
 	event_set_log_callback(probe_evlog);
 	eng = xcalloc(1, sizeof(*eng));
 	TAILQ_INIT(&eng->queue);
+	TAILQ_INIT(&eng->running);
 	SLIST_INIT(&eng->sigs);
 	eng->ctx = ctx;
 	eng->concurrency = concurrency > 0 ? concurrency : 1;
@@ -238,7 +240,7 @@ probe_engine_new(SSL_CTX *ctx, int concurrency, char **cause)
 	return eng;
 }
 
-/* Free an engine; probes still queued are dropped without callback. */
+/* Free an engine; probes queued or in flight are dropped without callback. */
 void
 probe_engine_free(struct probe_engine *eng)
 {
@@ -254,6 +256,19 @@ probe_engine_free(struct probe_engine *eng)
 	}
 	while ((p = TAILQ_FIRST(&eng->queue)) != NULL) {
 		TAILQ_REMOVE(&eng->queue, p, entry);
+		free(p->sni);
+		free(p);
+	}
+	/* A forced stop: connections in flight are closed, unreported. */
+	while ((p = TAILQ_FIRST(&eng->running)) != NULL) {
+		TAILQ_REMOVE(&eng->running, p, entry);
+		if (p->ev_set)
+			event_del(&p->ev);
+		evtimer_del(&p->deadline);
+		SSL_free(p->ssl);
+		if (p->fd != -1)
+			close(p->fd);
+		sk_X509_pop_free(p->chain, X509_free);
 		free(p->sni);
 		free(p);
 	}
@@ -332,6 +347,7 @@ probe_pump(struct probe_engine *eng)
 	while (eng->inflight < (size_t)eng->concurrency &&
 	    (p = TAILQ_FIRST(&eng->queue)) != NULL) {
 		TAILQ_REMOVE(&eng->queue, p, entry);
+		TAILQ_INSERT_TAIL(&eng->running, p, entry);
 		eng->queued--;
 		eng->inflight++;
 		probe_begin(p);
@@ -691,6 +707,7 @@ probe_finish(struct probe *p, enum probe_error err, const char *cause)
 	if (p->fd != -1)
 		close(p->fd);
 	free(p->sni);
+	TAILQ_REMOVE(&eng->running, p, entry);
 	eng->inflight--;
 
 	p->done(&o, p->arg);
