@@ -174,12 +174,12 @@ $(BENCHCOST): tests/bench/benchcost.c
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) $(LDFLAGS) $(LDSAN) -o $@ $< $(LIBS)
 
-bench:
+bench: deps
 	@sh tests/bench/deps.sh
 	@$(MAKE) --no-print-directory $(PROG) $(BENCHPKI) $(BENCHCOST)
 	@BUILD=$(BUILD) sh tests/bench/bench.sh
 
-bench-scale:
+bench-scale: deps
 	@$(MAKE) --no-print-directory $(PROG)
 	@BUILD=$(BUILD) sh tests/bench/scale.sh
 
