@@ -259,6 +259,9 @@ echo "(rss/flight_KB: (peak RSS at concurrency $HIGH - at 1) / $((HIGH - 1));" \
     "s_client_ms: user+sys CPU per handshake of openssl s_client over" \
     "$SAMPLE endpoints;"
 echo " edgeprobe_ms: client_ms at concurrency $HIGH; ratio: s_client / edgeprobe)"
+[ "$N" -gt "$HIGH" ] &&
+    echo " (BENCH_N > BENCH_CONCURRENCY: results reuse the memory of finished" \
+    "probes, so rss/flight_KB is an underestimate; it is exact when equal)"
 # The OpenSSL operations of one probe in isolation (benchcost.c): the
 # crypto floor, and what parsing the two certificates costs by itself.
 echo
