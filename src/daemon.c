@@ -20,6 +20,7 @@
 #include <sys/queue.h>
 
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,7 +293,10 @@ daemon_target_schedule(struct daemon_target *t, int fresh)
 	if (ival <= 0)
 		ival = 1000;
 	if (fresh || t->next_ms - now > ival)
-		t->next_ms = now + arc4random_uniform((uint32_t)ival);
+		t->next_ms = now + (ival <= UINT32_MAX ?
+		    (long long)arc4random_uniform((uint32_t)ival) :
+		    (long long)((((uint64_t)arc4random() << 32) |
+		    arc4random()) % (uint64_t)ival));
 	else
 		while (t->next_ms <= now)
 			t->next_ms += ival;
