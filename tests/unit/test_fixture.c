@@ -605,6 +605,64 @@ test_mint_chain100(void **state)
 	}
 }
 
+/*
+ * MINT_KEYDIR: each key asked for is kept in the directory under its
+ * type, size and rank, and a key already there is read back instead.
+ */
+static void
+test_mint_keydir(void **state)
+{
+	char		 dir[] = "/tmp/mint-keydir.XXXXXX", path[256];
+	EVP_PKEY	*k1, *k2, *k3, *back, *planted;
+	FILE		*f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(setenv("MINT_KEYDIR", dir, 1), 0);
+	k1 = mint_key(MINT_EC, 0);
+	k2 = mint_key(MINT_EC, 0);
+	assert_non_null(k1);
+	assert_non_null(k2);
+	assert_int_equal(EVP_PKEY_eq(k1, k2), 0);
+
+	/* Both were written, each under its rank. */
+	snprintf(path, sizeof(path), "%s/key-%d-0-0.pem", dir, (int)MINT_EC);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	back = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	fclose(f);
+	assert_non_null(back);
+	assert_int_equal(EVP_PKEY_eq(k1, back), 1);
+	EVP_PKEY_free(back);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/key-%d-0-1.pem", dir, (int)MINT_EC);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	back = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	fclose(f);
+	assert_int_equal(EVP_PKEY_eq(k2, back), 1);
+	EVP_PKEY_free(back);
+	unlink(path);
+
+	/* A key left by an earlier process for the next rank is taken. */
+	unsetenv("MINT_KEYDIR");
+	planted = mint_key(MINT_EC, 0);
+	assert_non_null(planted);
+	snprintf(path, sizeof(path), "%s/key-%d-0-2.pem", dir, (int)MINT_EC);
+	assert_int_equal(mint_write_key(path, planted), 0);
+	assert_int_equal(setenv("MINT_KEYDIR", dir, 1), 0);
+	k3 = mint_key(MINT_EC, 0);
+	assert_non_null(k3);
+	assert_int_equal(EVP_PKEY_eq(k3, planted), 1);
+	unlink(path);
+	unsetenv("MINT_KEYDIR");
+	assert_int_equal(rmdir(dir), 0);
+	EVP_PKEY_free(k1);
+	EVP_PKEY_free(k2);
+	EVP_PKEY_free(k3);
+	EVP_PKEY_free(planted);
+}
+
 /* PEM files and stacks hold the same certificates, in order. */
 static void
 test_mint_files(void **state)
@@ -779,6 +837,8 @@ tls_connect(const char *addr, int port, int version, X509 *cert,
 	assert_int_equal(SSL_CTX_set_cipher_list(ctx, "ALL:@SECLEVEL=0"), 1);
 	assert_int_equal(SSL_CTX_set_min_proto_version(ctx, version), 1);
 	assert_int_equal(SSL_CTX_set_max_proto_version(ctx, version), 1);
+	/* edgeprobe's bound (src/tlsctx.c), above OpenSSL's 100 KiB. */
+	SSL_CTX_set_max_cert_list(ctx, 256L * 1024);
 	if (cert != NULL) {
 		assert_int_equal(SSL_CTX_use_certificate(ctx, cert), 1);
 		assert_int_equal(SSL_CTX_use_PrivateKey(ctx, key), 1);
@@ -886,6 +946,81 @@ test_ts_tls_chain(void **state)
 	X509_free(leaf);
 	EVP_PKEY_free(key);
 	mint_pki_free(&pki);
+}
+
+/*
+ * A hostile chain goes over the wire whole: a leaf over 64 KiB, then 99
+ * unrelated CAs, 100 certificates in the order given.
+ */
+static void
+test_ts_big_chain(void **state)
+{
+	struct mint_spec	 spec;
+	struct tlsserver_spec	 ts;
+	struct tlsserver	*srv;
+	EVP_PKEY		*key;
+	X509			*leaf, *extra[99];
+	STACK_OF(X509)		*chain;
+	char			**names, cn[64];
+	unsigned char		*der = NULL;
+	SSL			*ssl;
+	size_t			 i, n = 3000;
+	int			 reason, v;
+
+	(void)state;
+	names = calloc(n, sizeof(*names));
+	assert_non_null(names);
+	for (i = 0; i < n; i++) {
+		names[i] = malloc(32);
+		assert_non_null(names[i]);
+		snprintf(names[i], 32, "edge%04zu.contoso.com", i);
+	}
+	key = mint_key(MINT_EC, 0);
+	assert_non_null(key);
+	mint_spec_edge(&spec);
+	spec.dns = (const char *const *)names;
+	spec.ndns = n;
+	leaf = mint_cert(&spec, key, NULL, NULL);
+	assert_non_null(leaf);
+	assert_true(i2d_X509(leaf, &der) > 65536);
+	OPENSSL_free(der);
+	memset(&spec, 0, sizeof(spec));
+	spec.ca = 1;
+	for (i = 0; i < 99; i++) {
+		snprintf(cn, sizeof(cn), "Junk %zu", i);
+		spec.cn = cn;
+		extra[i] = mint_cert(&spec, key, NULL, NULL);
+		assert_non_null(extra[i]);
+	}
+	memset(&ts, 0, sizeof(ts));
+	ts.mode = TS_TLS;
+	ts.leaf = leaf;
+	ts.key = key;
+	ts.extra = extra;
+	ts.nextra = 99;
+	srv = tlsserver_start(&ts);
+	assert_non_null(srv);
+	for (v = 0; v < 2; v++) {
+		ssl = tls_connect("127.0.0.1", tlsserver_port(srv),
+		    v ? TLS1_2_VERSION : TLS1_3_VERSION, NULL, NULL, &reason);
+		if (ssl == NULL)
+			fail_msg("handshake failed: reason %d", reason);
+		chain = SSL_get_peer_cert_chain(ssl);
+		assert_int_equal(sk_X509_num(chain), 100);
+		assert_int_equal(X509_cmp(sk_X509_value(chain, 0), leaf), 0);
+		assert_int_equal(X509_cmp(sk_X509_value(chain, 1), extra[0]), 0);
+		assert_int_equal(X509_cmp(sk_X509_value(chain, 99), extra[98]),
+		    0);
+		tls_close(ssl, 1);
+	}
+	tlsserver_stop(srv);
+	for (i = 0; i < 99; i++)
+		X509_free(extra[i]);
+	X509_free(leaf);
+	EVP_PKEY_free(key);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 }
 
 /* TLS 1.0 with an RSA-1024 SHA-1 leaf is served; no resumption. */
@@ -1287,7 +1422,9 @@ main(void)
 		cmocka_unit_test(test_mint_big),
 		cmocka_unit_test(test_mint_chain100),
 		cmocka_unit_test(test_mint_files),
+		cmocka_unit_test(test_mint_keydir),
 		cmocka_unit_test(test_ts_tls_chain),
+		cmocka_unit_test(test_ts_big_chain),
 		cmocka_unit_test(test_ts_legacy),
 		cmocka_unit_test(test_ts_require_cert),
 		cmocka_unit_test(test_ts_ipv6),
