@@ -94,6 +94,11 @@
  *			 "sip" ESC "[31m" CR LF "x=\"1\"\\" ff fe "evil" (not
  *			 UTF-8: minted as a T61String) and with a fourth DNS SAN
  *			 "edge" CR LF "msg=\"x\" " 80 ff 00 "z.contoso.com"
+ *	hugeleaf	 the compliant leaf with 12000 more DNS SANs: about
+ *			 330 KiB, over the probe's 256 KiB certificate list
+ *	deepchain	 the leaf under a ladder of 98 P-256 CAs (CN EdgeProbe
+ *			 Ladder CA 1..98, 1 signed by the intermediate), sent
+ *			 whole: leaf, Ladder 98 ... 1, intermediate (100)
  *	hostile-utf8	 the compliant leaf whose CN is a UTF8String with
  *			 control bytes and a right-to-left override:
  *			 "sip" 00 07 7f "." e2 80 ae "moc.osotnoc" 0a "end"
@@ -127,6 +132,8 @@
 #define MAXCHAIN	100
 #define FX_JUNK		98	/* chain100: unrelated CAs after the chain */
 #define FX_BIGSANS	3000	/* bigleaf: DNS SANs after the seed's */
+#define FX_HUGESANS	12000	/* hugeleaf: the same, past 256 KiB */
+#define FX_LADDER	98	/* deepchain: CAs between leaf and inter */
 
 enum fx_kind {
 	FX_TLS,		/* a certificate scenario */
@@ -189,6 +196,10 @@ static const struct fx_scenario fx_scenarios[] = {
 	    "non-UTF-8 bytes" },
 	{ "hostile-utf8", FX_TLS, TS_TLS, "a UTF-8 CN with NUL, control "
 	    "bytes and U+202E" },
+	{ "hugeleaf", FX_TLS, TS_TLS, "a leaf of about 330 KiB: 12003 DNS "
+	    "SANs" },
+	{ "deepchain", FX_TLS, TS_TLS, "leaf under 98 more CAs, all sent: "
+	    "100 certificates" },
 };
 #define FX_NSCENARIOS	(sizeof(fx_scenarios) / sizeof(fx_scenarios[0]))
 
@@ -222,7 +233,8 @@ struct fx_pki {
 	X509			*ec;
 	EVP_PKEY		*issuing_key;	/* scrambled: second level */
 	X509			*issuing;
-	EVP_PKEY		*junk_key;	/* chain100: the unrelated CAs */
+	EVP_PKEY		*junk_key;	/* chain100, deepchain: the CAs */
+	X509			*ladder[FX_LADDER];	/* deepchain */
 	EVP_PKEY		*leaf_key;	/* shared by RSA-2048 leaves */
 	time_t			 now;
 };
@@ -233,7 +245,8 @@ static int	 fx_bind_ok(const char *);
 static int	 fx_sub_ca(struct fx_pki *, const char *, enum mint_keytype,
 		    int, EVP_PKEY **, X509 **);
 static int	 fx_junk(struct fx_pki *, struct fx_made *);
-static char	**fx_bigsans(void);
+static char	**fx_bigsans(size_t);
+static int	 fx_ladder(struct fx_pki *, X509 **, EVP_PKEY **);
 static int	 fx_mint(struct fx_pki *, struct fx_made *);
 static void	 fx_made_free(struct fx_made *);
 static int	 fx_write_ports(const char *, struct fx_arg *, int);
@@ -347,17 +360,17 @@ fx_junk(struct fx_pki *pki, struct fx_made *m)
 }
 
 /*
- * bigleaf: the seed's three SANs then FX_BIGSANS more, as one
+ * bigleaf, hugeleaf: the seed's three SANs then more, as one
  * NULL-terminated array of strings; NULL on error. Free each and the array.
  */
 static char **
-fx_bigsans(void)
+fx_bigsans(size_t more)
 {
 	static const char *const	 seed[] = {
 		"sip.contoso.com", "webcon.contoso.com", "sip.fabrikam.com"
 	};
 	char				**v, buf[64];
-	size_t				 i, n = 3 + FX_BIGSANS;
+	size_t				 i, n = 3 + more;
 
 	if ((v = calloc(n + 1, sizeof(*v))) == NULL)
 		return NULL;
@@ -375,6 +388,45 @@ fx_bigsans(void)
 		}
 	}
 	return v;
+}
+
+/*
+ * deepchain: FX_LADDER CAs, the first signed by the intermediate, each
+ * next by the one before (one shared P-256 key), into pki->ladder in
+ * order; *issuer and *issuer_key: the last, for the leaf. 0 on success.
+ */
+static int
+fx_ladder(struct fx_pki *pki, X509 **issuer, EVP_PKEY **issuer_key)
+{
+	struct mint_spec	 spec;
+	char			 cn[64];
+	X509			*up = pki->main.inter;
+	EVP_PKEY		*upkey = pki->main.inter_key;
+	int			 i;
+
+	if (pki->junk_key == NULL &&
+	    (pki->junk_key = mint_key(MINT_EC, 256)) == NULL)
+		return -1;
+	for (i = 0; i < FX_LADDER; i++) {
+		if (pki->ladder[i] == NULL) {
+			memset(&spec, 0, sizeof(spec));
+			snprintf(cn, sizeof(cn), "EdgeProbe Ladder CA %d",
+			    i + 1);
+			spec.cn = cn;
+			spec.o = "EdgeProbe Test PKI";
+			spec.ca = 1;
+			spec.not_before = pki->now - 30 * DAY;
+			spec.not_after = pki->now + 1825 * DAY;
+			if ((pki->ladder[i] = mint_cert(&spec, pki->junk_key,
+			    up, upkey)) == NULL)
+				return -1;
+		}
+		up = pki->ladder[i];
+		upkey = pki->junk_key;
+	}
+	*issuer = up;
+	*issuer_key = upkey;
+	return 0;
 }
 
 /* Mint the key, leaf and chain of one certificate scenario. 0 on success. */
@@ -459,11 +511,17 @@ fx_mint(struct fx_pki *pki, struct fx_made *m)
 		bits = 256;
 		ikey = pki->ec_key;
 		inter = pki->ec;
-	} else if (strcmp(name, "bigleaf") == 0) {
-		if ((big = fx_bigsans()) == NULL)
+	} else if (strcmp(name, "bigleaf") == 0 ||
+	    strcmp(name, "hugeleaf") == 0) {
+		i = name[0] == 'b' ? FX_BIGSANS : FX_HUGESANS;
+		if ((big = fx_bigsans(i)) == NULL)
 			return -1;
 		spec.dns = (const char *const *)big;
-		spec.ndns = 3 + FX_BIGSANS;
+		spec.ndns = 3 + i;
+	} else if (strcmp(name, "deepchain") == 0) {
+		if (fx_ladder(pki, &inter, &ikey) == -1)
+			return -1;
+		send_inter = 0;		/* the ladder is sent below */
 	} else if (strcmp(name, "scrambled") == 0) {
 		if (pki->issuing == NULL) {
 			struct mint_spec	 ca;
@@ -541,6 +599,14 @@ fx_mint(struct fx_pki *pki, struct fx_made *m)
 	}
 	if (strcmp(name, "chain100") == 0 && fx_junk(pki, m) == -1)
 		goto out;
+	if (strcmp(name, "deepchain") == 0) {
+		for (i = FX_LADDER; i-- > 0 && m->nchain < MAXCHAIN - 1;) {
+			X509_up_ref(pki->ladder[i]);
+			m->chain[m->nchain++] = pki->ladder[i];
+		}
+		X509_up_ref(pki->main.inter);
+		m->chain[m->nchain++] = pki->main.inter;
+	}
 	rc = 0;
 out:
 	if (big != NULL) {
@@ -897,6 +963,8 @@ out:
 	EVP_PKEY_free(pki.serveronly_key);
 	X509_free(pki.ec);
 	EVP_PKEY_free(pki.ec_key);
+	for (idx = 0; idx < FX_LADDER; idx++)
+		X509_free(pki.ladder[idx]);
 	X509_free(pki.issuing);
 	EVP_PKEY_free(pki.issuing_key);
 	EVP_PKEY_free(pki.junk_key);

@@ -17,7 +17,8 @@ TIMEOUT=2
 FX=$T/fx
 fixture_start "$FX" compliant silent trickle close rst http garbage alert \
     stall require-cert closed chain100 bigleaf scrambled nul-san ip-san \
-    wildcard wild-com wild-all hostile-names hostile-utf8 || {
+    wildcard wild-com wild-all hostile-names hostile-utf8 hugeleaf \
+    deepchain || {
 	tap_not_ok "fixture servers start"
 	tap_done
 }
@@ -150,6 +151,19 @@ one scrambled 0 '[]' \
     "[$(R scrambled) | .chain[].subject] == [\"CN=sip.contoso.com,O=Contoso\", \"CN=EdgeProbe Test Intermediate CA,O=EdgeProbe Test PKI\", \"CN=EdgeProbe Test Issuing CA,O=EdgeProbe Test PKI\"]" \
     "$(R scrambled)"'.chain[0].issuer == "CN=EdgeProbe Test Issuing CA,O=EdgeProbe Test PKI"'
 
+# A certificate list over the probe's 256 KiB bound: refused, at once.
+one hugeleaf 2 '["HANDSHAKE_FAILED:critical"]' "$(R hugeleaf) | $NOCERT" \
+    "$(R hugeleaf)"'.findings[0].message | test("excessive message size")'
+# 100 certificates that do chain to the root: the engine keeps the first
+# 64 (PROBE_MAX_CHAIN), and the path from the 64th up is missing. Critical,
+# as any 100-certificate chain deserves, though the message's "neither
+# sent" is not true of the server (see SECURITY.md).
+one deepchain 2 '["CHAIN_INCOMPLETE:critical"]' \
+    "$(R deepchain)"' | (.chain | length) == 64' \
+    "$(R deepchain)"'.chain[1].subject == "CN=EdgeProbe Ladder CA 98,O=EdgeProbe Test PKI"' \
+    "$(R deepchain)"'.chain[63].subject == "CN=EdgeProbe Ladder CA 36,O=EdgeProbe Test PKI"' \
+    "$(R deepchain)"'.findings[0].message | test("Ladder CA 35")'
+
 # Certificates built to trick.
 one nul-san 2 '["HOSTNAME_MISMATCH:critical", "SAN_ORDER:info", "SUBJECT_NOT_IN_SAN:critical"]' \
     "$(R nul-san)"'.chain[0].san == ["sip.contoso.com\\x00.evil.com"]'
@@ -177,7 +191,8 @@ one hostile-utf8 2 '["SAN_ORDER:info", "SUBJECT_NOT_IN_SAN:critical"]' \
 # about the timeout, and no verdict depends on what else is in flight.
 ALL="silent trickle stall close rst http garbage alert closed require-cert
     chain100 bigleaf scrambled nul-san ip-san ip-sni wildcard wild-ab
-    wild-bare wild-com wild-all hostile-names hostile-utf8"
+    wild-bare wild-com wild-all hostile-names hostile-utf8 hugeleaf
+    deepchain"
 # shellcheck disable=SC2086
 conf "$T/all.conf" $ALL
 t0=$(now_ms)
@@ -192,7 +207,7 @@ else
 	    "$ms ms, want < $((TIMEOUT * 1000 + 2000))"
 fi
 check "one round: every verdict as alone, healthy ok" "$T/all.json" 2 "$rc" \
-    "$HEALTHY_OK" '.status == "critical"' '.results | length == 24' \
+    "$HEALTHY_OK" '.status == "critical"' '.results | length == 26' \
     "$(codes silent) == [\"TIMEOUT:critical\"]" \
     "$(codes trickle) == [\"TIMEOUT:critical\"]" \
     "$(codes stall) == [\"TIMEOUT:critical\"]" \
@@ -206,6 +221,8 @@ check "one round: every verdict as alone, healthy ok" "$T/all.json" 2 "$rc" \
     "$(R require-cert)"' | (.chain | length) == 2 and .tls.client_cert_requested' \
     "$(codes chain100) == []" "$(R chain100)"' | (.chain | length) == 64' \
     "$(codes bigleaf) == []" "$(codes scrambled) == []" \
+    "$(codes hugeleaf) == [\"HANDSHAKE_FAILED:critical\"]" \
+    "$(codes deepchain) == [\"CHAIN_INCOMPLETE:critical\"]" \
     "$(codes nul-san) == [\"HOSTNAME_MISMATCH:critical\", \"SAN_ORDER:info\", \"SUBJECT_NOT_IN_SAN:critical\"]" \
     "$(codes ip-san) == [\"HOSTNAME_MISMATCH:critical\", \"SUBJECT_NOT_IN_SAN:critical\"]" \
     "$(codes ip-sni) == [\"HOSTNAME_MISMATCH:critical\", \"SUBJECT_NOT_IN_SAN:critical\"]" \
@@ -238,7 +255,7 @@ want=$(jq '[.results[] | 1 + ([.findings[] | select(.severity != "info")] |
     length)] | add + 1' "$T/all.json")
 got=$(wc -l <"$T/all.txt")
 if [ "$rc" -eq 2 ] && [ "$got" -eq "$want" ] && printable "$T/all.txt" &&
-    [ "$(grep -c '^[A-Z]' "$T/all.txt")" -eq 24 ]; then
+    [ "$(grep -c '^[A-Z]' "$T/all.txt")" -eq 26 ]; then
 	tap_ok "human report of hostile names: $got lines, each one line, printable"
 else
 	tap_not_ok "human report of hostile names: one line each, printable" \
