@@ -69,6 +69,8 @@
  *	http		 answers an HTTP/1.1 400, then closes
  *	trickle		 the compliant handshake, one byte per second
  *	stall		 the compliant ServerHello record only, then silence
+ *	stall-cert	 TLS 1.2: the compliant ServerHello and Certificate
+ *			 records, then silence
  *	alert		 answers the ClientHello with a fatal handshake_failure
  *	closed		 nothing listens: the port was bound, then closed
  *
@@ -181,6 +183,8 @@ static const struct fx_scenario fx_scenarios[] = {
 	    "the compliant handshake at one byte per second" },
 	{ "stall", FX_COMPLIANT, TS_STALL_AFTER_HELLO,
 	    "the ServerHello record, then silence" },
+	{ "stall-cert", FX_COMPLIANT, TS_STALL_AFTER_CERT,
+	    "TLS 1.2: ServerHello and Certificate, then silence" },
 	{ "alert", FX_HOSTILE, TS_ALERT, "a fatal handshake_failure alert" },
 	{ "closed", FX_CLOSED, TS_TLS, "nothing listens on the port" },
 	{ "chain100", FX_TLS, TS_TLS, "leaf + intermediate + 98 unrelated "

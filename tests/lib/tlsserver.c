@@ -140,6 +140,9 @@ ts_ctx(const struct tlsserver_spec *spec)
 	if (maxv == 0)
 		maxv = spec->mode == TS_REQUIRE_CERT ? TLS1_2_VERSION :
 		    TLS1_3_VERSION;
+	/* The Certificate must be visible on the wire: not TLS 1.3. */
+	if (spec->mode == TS_STALL_AFTER_CERT && maxv > TLS1_2_VERSION)
+		maxv = TLS1_2_VERSION;
 	if (SSL_CTX_set_min_proto_version(ctx, spec->min_version) != 1 ||
 	    SSL_CTX_set_max_proto_version(ctx, maxv) != 1)
 		goto fail;
@@ -185,6 +188,7 @@ tlsserver_start(const struct tlsserver_spec *spec)
 	case TS_REQUIRE_CERT:
 	case TS_TRICKLE:
 	case TS_STALL_AFTER_HELLO:
+	case TS_STALL_AFTER_CERT:
 		/* A hostile TLS peer needs some certificate; mint one. */
 		if (s.leaf == NULL || s.key == NULL) {
 			memset(&ms, 0, sizeof(ms));
@@ -443,6 +447,7 @@ ts_serve(struct tlsserver *ts, int fd)
 	case TS_REQUIRE_CERT:
 	case TS_TRICKLE:
 	case TS_STALL_AFTER_HELLO:
+	case TS_STALL_AFTER_CERT:
 		ts_serve_tls(ts, fd);
 		return;
 	case TS_SILENT:
@@ -486,7 +491,7 @@ static int
 ts_flush(struct tlsserver *ts, int fd, BIO *wbio, BIO *rbio, int *stalled)
 {
 	unsigned char	 buf[65536], in[4096];
-	size_t		 len, i;
+	size_t		 len, i, rlen;
 	ssize_t		 n;
 	int		 r;
 
@@ -499,6 +504,25 @@ ts_flush(struct tlsserver *ts, int fd, BIO *wbio, BIO *rbio, int *stalled)
 				len = 5 + ((size_t)buf[3] << 8 | buf[4]);
 			*stalled = 1;
 			return ts_send(ts, fd, buf, len);
+		case TS_STALL_AFTER_CERT:
+			/*
+			 * Whole records, up to the one that starts the
+			 * Certificate message (handshake type 11).
+			 */
+			for (i = 0; i + 5 <= len; i += rlen) {
+				rlen = 5 + ((size_t)buf[i + 3] << 8 |
+				    buf[i + 4]);
+				if (i + rlen > len)
+					rlen = len - i;
+				if (buf[i] == 0x16 && rlen > 5 &&
+				    buf[i + 5] == 11) {
+					*stalled = 1;
+					return ts_send(ts, fd, buf, i + rlen);
+				}
+			}
+			if (ts_send(ts, fd, buf, len) == -1)
+				return -1;
+			break;
 		case TS_TRICKLE:
 			for (i = 0; i < len; i++) {
 				if (ts_send(ts, fd, buf + i, 1) == -1)

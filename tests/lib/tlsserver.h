@@ -6,7 +6,8 @@
  * connection for up to 120 s (longer than any probe timeout) unless the
  * client closes it first.
  *
- * The TLS modes (TS_TLS, TS_REQUIRE_CERT, TS_TRICKLE, TS_STALL_AFTER_HELLO)
+ * The TLS modes (TS_TLS, TS_REQUIRE_CERT, TS_TRICKLE, TS_STALL_AFTER_HELLO,
+ * TS_STALL_AFTER_CERT)
  * run at security level 0 without session resumption and send leaf + extra
  * exactly as given; with leaf or key NULL they mint a throwaway self-signed
  * P-256 certificate for CN localhost. The other modes need no certificate.
@@ -29,8 +30,10 @@ enum tlsserver_mode {
 	TS_HTTP,		/* answers an HTTP/1.1 400 as a plain web server would */
 	TS_TRICKLE,		/* sends a valid TLS response one byte per second */
 	TS_STALL_AFTER_HELLO,	/* sends the ServerHello record only, then stalls */
-	TS_ALERT		/* answers the ClientHello with a fatal alert: */
+	TS_ALERT,		/* answers the ClientHello with a fatal alert: */
 				/* 15 03 03 00 02 02 28 (handshake_failure) */
+	TS_STALL_AFTER_CERT	/* TLS 1.2 at most: sends the records up to */
+				/* and with the Certificate, then stalls */
 };
 
 struct tlsserver_spec {

@@ -1359,6 +1359,36 @@ test_ts_stall(void **state)
 	tlsserver_stop(srv);
 }
 
+/* TS_STALL_AFTER_CERT: ServerHello and Certificate records, then nothing. */
+static void
+test_ts_stall_cert(void **state)
+{
+	struct tlsserver	*srv;
+	unsigned char		 buf[16384];
+	size_t			 len;
+	int			 fd, i;
+
+	(void)state;
+	srv = hostile(TS_STALL_AFTER_CERT, 1, &fd);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(recv(fd, buf, 5, MSG_WAITALL), 5);
+		assert_int_equal(buf[0], 0x16);
+		assert_int_equal(buf[1], 0x03);
+		assert_int_equal(buf[2], 0x03);		/* TLS 1.2 record */
+		len = (size_t)buf[3] << 8 | buf[4];
+		assert_true(len > 4 && len < sizeof(buf));
+		assert_int_equal(recv(fd, buf, len, MSG_WAITALL),
+		    (ssize_t)len);
+		/* ServerHello, then Certificate. */
+		assert_int_equal(buf[0], i == 0 ? 2 : 11);
+	}
+	errno = 0;
+	assert_int_equal(recv(fd, buf, sizeof(buf), 0), -1);
+	assert_true(errno == EAGAIN || errno == EWOULDBLOCK);
+	close(fd);
+	tlsserver_stop(srv);
+}
+
 /* TS_TRICKLE: one byte of a real ServerHello, the next a second later. */
 static void
 test_ts_trickle(void **state)
@@ -1435,6 +1465,7 @@ main(void)
 		cmocka_unit_test(test_ts_http),
 		cmocka_unit_test(test_ts_alert),
 		cmocka_unit_test(test_ts_stall),
+		cmocka_unit_test(test_ts_stall_cert),
 		cmocka_unit_test(test_ts_trickle),
 		cmocka_unit_test(test_ts_ports),
 	};
