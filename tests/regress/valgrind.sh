@@ -1,5 +1,6 @@
 #!/bin/sh
-# The engine tests and a short --once round under valgrind memcheck: no
+# The engine tests, short --once rounds and a few daemon rounds under
+# valgrind memcheck: no
 # invalid access, no use of uninitialised memory, no definite leak
 # (--error-exitcode, --leak-check=full, --errors-for-leak-kinds=definite).
 # Libraries' known noise is suppressed in tests/valgrind.supp, each entry
@@ -96,5 +97,38 @@ for mode in --json ""; do
 		tap_diag "$T/once.err" stderr
 	fi
 done
+
+# The daemon for a few rounds (interval 1), then SIGTERM: the paths only
+# the daemon takes (schedule, rounds, change events, stop).
+sed 's/^timeout = 5;/interval = 1; timeout = 2;/' "$T/once.conf" >"$T/daemon.conf"
+: >"$T/daemon.err"
+# shellcheck disable=SC2086
+$VG --log-file="$T/vg-daemon.log" "$EDGEPROBE" -c "$T/daemon.conf" -f \
+    </dev/null >/dev/null 2>>"$T/daemon.err" &
+vpid=$!
+i=0
+while [ "$(grep -c '^target=' "$T/daemon.err")" -lt 24 ] && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+n=$(grep -c '^target=' "$T/daemon.err")
+kill -TERM "$vpid"
+i=0
+while kill -0 "$vpid" 2>/dev/null && [ $i -lt 200 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -KILL "$vpid" 2>/dev/null
+wait "$vpid"
+rc=$?
+if [ $rc -eq 0 ] && [ "$n" -ge 24 ] && [ ! -s "$T/vg-daemon.log" ] &&
+    grep -q '^event=exit' "$T/daemon.err"; then
+	tap_ok "the daemon under valgrind, $n results then SIGTERM: no error, no definite leak"
+else
+	tap_not_ok "the daemon under valgrind: no error, no definite leak" \
+	    "exit status $rc, $n result lines"
+	tap_diag "$T/vg-daemon.log" valgrind
+	tap_diag "$T/daemon.err" stderr
+fi
 
 tap_done
