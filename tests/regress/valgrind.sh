@@ -1,8 +1,8 @@
 #!/bin/sh
 # The engine tests, short --once rounds and a few daemon rounds under
-# valgrind memcheck: no
-# invalid access, no use of uninitialised memory, no definite leak
-# (--error-exitcode, --leak-check=full, --errors-for-leak-kinds=definite).
+# valgrind memcheck: no invalid access, no use of uninitialised memory, no
+# definite leak (--error-exitcode, --leak-check=full,
+# --errors-for-leak-kinds=definite).
 # Libraries' known noise is suppressed in tests/valgrind.supp, each entry
 # with its reason. Skipped under the SANITIZE build: ASan and valgrind do
 # not mix.
