@@ -71,6 +71,9 @@
  *	stall		 the compliant ServerHello record only, then silence
  *	stall-cert	 TLS 1.2: the compliant ServerHello and Certificate
  *			 records, then silence
+ *	ticket-flood	 TLS 1.3, the compliant chain, an optional
+ *			 CertificateRequest, then NewSessionTickets without
+ *			 end until the client closes
  *	alert		 answers the ClientHello with a fatal handshake_failure
  *	closed		 nothing listens: the port was bound, then closed
  *
@@ -185,6 +188,8 @@ static const struct fx_scenario fx_scenarios[] = {
 	    "the ServerHello record, then silence" },
 	{ "stall-cert", FX_COMPLIANT, TS_STALL_AFTER_CERT,
 	    "TLS 1.2: ServerHello and Certificate, then silence" },
+	{ "ticket-flood", FX_COMPLIANT, TS_TICKET_FLOOD,
+	    "TLS 1.3, CertificateRequest, then endless session tickets" },
 	{ "alert", FX_HOSTILE, TS_ALERT, "a fatal handshake_failure alert" },
 	{ "closed", FX_CLOSED, TS_TLS, "nothing listens on the port" },
 	{ "chain100", FX_TLS, TS_TLS, "leaf + intermediate + 98 unrelated "

@@ -39,6 +39,7 @@
 #define TS_IDLE_MS	3000	/* after a handshake: wait for the client to close */
 #define TS_DRAIN_MS	2000	/* after our last byte: wait for the client's FIN */
 #define TS_TRICKLE_MS	1000	/* one byte per second */
+#define TS_FLOOD_BATCH	1024	/* TS_TICKET_FLOOD: tickets per write */
 /*
  * How long a silent or stalled server holds a connection the client keeps
  * open: longer than any probe timeout (the default is 10 s), so that the
@@ -69,6 +70,7 @@ static void	 ts_hold(struct tlsserver *, int, int);
 static void	 ts_finish(struct tlsserver *, int);
 static void	 ts_serve_tls(struct tlsserver *, int);
 static int	 ts_flush(struct tlsserver *, int, BIO *, BIO *, int *);
+static void	 ts_flood(struct tlsserver *, int, SSL *, BIO *);
 
 /* Bind and listen on bind:port; the socket, or -1. */
 static int
@@ -147,7 +149,9 @@ ts_ctx(const struct tlsserver_spec *spec)
 	    SSL_CTX_set_max_proto_version(ctx, maxv) != 1)
 		goto fail;
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
-	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+	/* TS_TICKET_FLOOD sends its tickets by hand (stateless ones). */
+	if (spec->mode != TS_TICKET_FLOOD)
+		SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
 	SSL_CTX_set_num_tickets(ctx, 0);
 	SSL_CTX_set_mode(ctx, SSL_MODE_NO_AUTO_CHAIN);
 	if (SSL_CTX_use_certificate(ctx, spec->leaf) != 1 ||
@@ -160,7 +164,7 @@ ts_ctx(const struct tlsserver_spec *spec)
 	if (spec->mode == TS_REQUIRE_CERT)
 		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER |
 		    SSL_VERIFY_FAIL_IF_NO_PEER_CERT, ts_verify_any);
-	else if (spec->request_cert)
+	else if (spec->request_cert || spec->mode == TS_TICKET_FLOOD)
 		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, ts_verify_any);
 	return ctx;
 fail:
@@ -189,6 +193,7 @@ tlsserver_start(const struct tlsserver_spec *spec)
 	case TS_TRICKLE:
 	case TS_STALL_AFTER_HELLO:
 	case TS_STALL_AFTER_CERT:
+	case TS_TICKET_FLOOD:
 		/* A hostile TLS peer needs some certificate; mint one. */
 		if (s.leaf == NULL || s.key == NULL) {
 			memset(&ms, 0, sizeof(ms));
@@ -448,6 +453,7 @@ ts_serve(struct tlsserver *ts, int fd)
 	case TS_TRICKLE:
 	case TS_STALL_AFTER_HELLO:
 	case TS_STALL_AFTER_CERT:
+	case TS_TICKET_FLOOD:
 		ts_serve_tls(ts, fd);
 		return;
 	case TS_SILENT:
@@ -554,6 +560,42 @@ ts_flush(struct tlsserver *ts, int fd, BIO *wbio, BIO *rbio, int *stalled)
 	return 0;
 }
 
+/*
+ * TS_TICKET_FLOOD: NewSessionTicket messages, TS_FLOOD_BATCH at a time
+ * (some 250 KiB), as fast as the
+ * client takes them, until it closes, an error, TS_HOLD_MS or a stop.
+ */
+static void
+ts_flood(struct tlsserver *ts, int fd, SSL *ssl, BIO *wbio)
+{
+	unsigned char	 buf[65536];
+	struct timespec	 t0, t;
+	ssize_t		 n;
+	int		 i, r;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		for (i = 0; i < TS_FLOOD_BATCH; i++)
+			if (SSL_new_session_ticket(ssl) != 1)
+				return;
+		if (SSL_do_handshake(ssl) != 1)
+			return;
+		while ((r = BIO_read(wbio, buf, sizeof(buf))) > 0)
+			if (ts_send(ts, fd, buf, (size_t)r) == -1)
+				return;
+		/* The client's close, or what it sends: drop it. */
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n == 0 || (n == -1 && errno != EAGAIN &&
+		    errno != EWOULDBLOCK && errno != EINTR))
+			return;
+		if (ts_wait(ts, -1, 0, 0) == -1)
+			return;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if ((t.tv_sec - t0.tv_sec) * 1000 > TS_HOLD_MS)
+			return;
+	}
+}
+
 /* A TLS session through memory BIOs, so the mode controls the wire. */
 static void
 ts_serve_tls(struct tlsserver *ts, int fd)
@@ -585,6 +627,10 @@ ts_serve_tls(struct tlsserver *ts, int fd)
 			r = SSL_do_handshake(ssl);
 			if (r == 1)
 				done = 1;
+			if (r == 1 && ts->mode == TS_TICKET_FLOOD) {
+				ts_flood(ts, fd, ssl, wbio);
+				break;
+			}
 		} else {
 			r = SSL_read(ssl, buf, sizeof(buf));
 			if (r > 0)

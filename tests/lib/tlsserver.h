@@ -7,7 +7,7 @@
  * client closes it first.
  *
  * The TLS modes (TS_TLS, TS_REQUIRE_CERT, TS_TRICKLE, TS_STALL_AFTER_HELLO,
- * TS_STALL_AFTER_CERT)
+ * TS_STALL_AFTER_CERT, TS_TICKET_FLOOD)
  * run at security level 0 without session resumption and send leaf + extra
  * exactly as given; with leaf or key NULL they mint a throwaway self-signed
  * P-256 certificate for CN localhost. The other modes need no certificate.
@@ -32,8 +32,11 @@ enum tlsserver_mode {
 	TS_STALL_AFTER_HELLO,	/* sends the ServerHello record only, then stalls */
 	TS_ALERT,		/* answers the ClientHello with a fatal alert: */
 				/* 15 03 03 00 02 02 28 (handshake_failure) */
-	TS_STALL_AFTER_CERT	/* TLS 1.2 at most: sends the records up to */
+	TS_STALL_AFTER_CERT,	/* TLS 1.2 at most: sends the records up to */
 				/* and with the Certificate, then stalls */
+	TS_TICKET_FLOOD		/* TLS 1.3 with an optional CertificateRequest; */
+				/* after the handshake, NewSessionTickets */
+				/* without end until the client closes */
 };
 
 struct tlsserver_spec {

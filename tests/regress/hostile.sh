@@ -16,7 +16,7 @@ tap_require_binary
 TIMEOUT=2
 FX=$T/fx
 fixture_start "$FX" compliant silent trickle close rst http garbage alert \
-    stall stall-cert require-cert closed chain100 bigleaf scrambled nul-san ip-san \
+    stall stall-cert ticket-flood require-cert closed chain100 bigleaf scrambled nul-san ip-san \
     wildcard wild-com wild-all hostile-names hostile-utf8 hugeleaf \
     deepchain || {
 	tap_not_ok "fixture servers start"
@@ -132,6 +132,11 @@ one stall-cert 2 '["TIMEOUT:critical"]' \
     "$(R stall-cert)"' | (.chain | length) == 2 and .days_left == 365' \
     "$(R stall-cert)"'.tls.version == "TLSv1.2"' \
     "$(R stall-cert)"'.findings[0].message | test("stalled after the certificate")'
+# TLS 1.3, a CertificateRequest, then session tickets without end: the
+# one second the probe waits for a refusal ends it, and it is no refusal.
+one ticket-flood 0 '[]' \
+    "$(R ticket-flood)"' | .tls.client_cert_requested and .tls.version == "TLSv1.3"' \
+    "$(R ticket-flood)"' | (.chain | length) == 2 and .handshake_ms < 2000'
 one close 2 '["HANDSHAKE_FAILED:critical"]' "$(R close) | $NOCERT" \
     "$(R close)"'.findings[0].message | test("closed the connection")'
 one rst 2 '["HANDSHAKE_FAILED:critical"]' "$(R rst) | $NOCERT" \
@@ -194,7 +199,7 @@ one hostile-utf8 2 '["SAN_ORDER:info", "SUBJECT_NOT_IN_SAN:critical"]' \
 
 # Every case in one round: the deadline is per probe, so the round takes
 # about the timeout, and no verdict depends on what else is in flight.
-ALL="silent trickle stall stall-cert close rst http garbage alert closed require-cert
+ALL="silent trickle stall stall-cert ticket-flood close rst http garbage alert closed require-cert
     chain100 bigleaf scrambled nul-san ip-san ip-sni wildcard wild-ab
     wild-bare wild-com wild-all hostile-names hostile-utf8 hugeleaf
     deepchain"
@@ -212,11 +217,12 @@ else
 	    "$ms ms, want < $((TIMEOUT * 1000 + 2000))"
 fi
 check "one round: every verdict as alone, healthy ok" "$T/all.json" 2 "$rc" \
-    "$HEALTHY_OK" '.status == "critical"' '.results | length == 27' \
+    "$HEALTHY_OK" '.status == "critical"' '.results | length == 28' \
     "$(codes silent) == [\"TIMEOUT:critical\"]" \
     "$(codes trickle) == [\"TIMEOUT:critical\"]" \
     "$(codes stall) == [\"TIMEOUT:critical\"]" \
     "$(codes stall-cert) == [\"TIMEOUT:critical\"]" \
+    "$(codes ticket-flood) == []" \
     "$(codes close) == [\"HANDSHAKE_FAILED:critical\"]" \
     "$(codes rst) == [\"HANDSHAKE_FAILED:critical\"]" \
     "$(codes http) == [\"HANDSHAKE_FAILED:critical\"]" \
@@ -261,7 +267,7 @@ want=$(jq '[.results[] | 1 + ([.findings[] | select(.severity != "info")] |
     length)] | add + 1' "$T/all.json")
 got=$(wc -l <"$T/all.txt")
 if [ "$rc" -eq 2 ] && [ "$got" -eq "$want" ] && printable "$T/all.txt" &&
-    [ "$(grep -c '^[A-Z]' "$T/all.txt")" -eq 27 ]; then
+    [ "$(grep -c '^[A-Z]' "$T/all.txt")" -eq 28 ]; then
 	tap_ok "human report of hostile names: $got lines, each one line, printable"
 else
 	tap_not_ok "human report of hostile names: one line each, printable" \

@@ -1389,6 +1389,41 @@ test_ts_stall_cert(void **state)
 	tlsserver_stop(srv);
 }
 
+/*
+ * TS_TICKET_FLOOD: TLS 1.3 with a CertificateRequest, then session
+ * tickets in bulk: over 100 KiB reach the client within half a second.
+ */
+static void
+test_ts_ticket_flood(void **state)
+{
+	struct tlsserver_spec	 ts;
+	struct tlsserver	*srv;
+	struct timeval		 tv = { 0, 500000 };
+	unsigned char		 buf[16];
+	uint64_t		 before;
+	SSL			*ssl;
+	int			 reason;
+
+	(void)state;
+	memset(&ts, 0, sizeof(ts));
+	ts.mode = TS_TICKET_FLOOD;
+	srv = tlsserver_start(&ts);
+	assert_non_null(srv);
+	cert_requested = 0;
+	ssl = tls_connect("127.0.0.1", tlsserver_port(srv), TLS1_3_VERSION,
+	    NULL, NULL, &reason);
+	assert_non_null(ssl);
+	assert_int_equal(cert_requested, 1);
+	assert_int_equal(setsockopt(SSL_get_fd(ssl), SOL_SOCKET, SO_RCVTIMEO,
+	    &tv, sizeof(tv)), 0);
+	before = BIO_number_read(SSL_get_rbio(ssl));
+	/* No application data ever comes: the read ends on the timeout. */
+	assert_true(SSL_read(ssl, buf, sizeof(buf)) <= 0);
+	assert_true(BIO_number_read(SSL_get_rbio(ssl)) - before > 100000);
+	tls_close(ssl, 0);
+	tlsserver_stop(srv);
+}
+
 /* TS_TRICKLE: one byte of a real ServerHello, the next a second later. */
 static void
 test_ts_trickle(void **state)
@@ -1466,6 +1501,7 @@ main(void)
 		cmocka_unit_test(test_ts_alert),
 		cmocka_unit_test(test_ts_stall),
 		cmocka_unit_test(test_ts_stall_cert),
+		cmocka_unit_test(test_ts_ticket_flood),
 		cmocka_unit_test(test_ts_trickle),
 		cmocka_unit_test(test_ts_ports),
 	};
