@@ -13,6 +13,7 @@
 #define EDGEPROBE_CHAIN_H
 
 #include <stddef.h>
+#include <time.h>
 #include <openssl/x509.h>
 
 struct strlist {
@@ -64,6 +65,9 @@ int	 chain_eku_names(X509 *, struct strlist *);
 
 /* Escape arbitrary bytes to printable ASCII (\xNN); caller frees. */
 char	*chain_escape(const unsigned char *, size_t);
+
+/* Break an ASN1_TIME down with every field checked; 0 or -1. */
+int	 chain_time_tm(const ASN1_TIME *, struct tm *);
 
 /* Format an ASN1_TIME as YYYY-MM-DDTHH:MM:SSZ; out holds 21 bytes. */
 int	 chain_time_iso(const ASN1_TIME *, char *);

@@ -328,27 +328,37 @@ chain_serial_hex(X509 *x, char **out)
 	return 0;
 }
 
+/* Break an ASN1_TIME down, every field checked; never reads the clock. */
+int
+chain_time_tm(const ASN1_TIME *t, struct tm *tm)
+{
+	int	 ok;
+
+	/* A NULL time would make OpenSSL read the clock: never here. */
+	if (t == NULL)
+		return -1;
+	memset(tm, 0, sizeof(*tm));
+	ERR_set_mark();
+	ok = ASN1_TIME_to_tm(t, tm);
+	ERR_pop_to_mark();
+	if (ok != 1 || tm->tm_year < -1900 || tm->tm_year > 9999 - 1900)
+		return -1;
+	if (tm->tm_mon < 0 || tm->tm_mon > 11 || tm->tm_mday < 1 ||
+	    tm->tm_mday > 31 || tm->tm_hour < 0 || tm->tm_hour > 23 ||
+	    tm->tm_min < 0 || tm->tm_min > 59 || tm->tm_sec < 0 ||
+	    tm->tm_sec > 60)
+		return -1;
+	return 0;
+}
+
 /* Format an ASN1_TIME as YYYY-MM-DDTHH:MM:SSZ; out holds 21 bytes. */
 int
 chain_time_iso(const ASN1_TIME *t, char *out)
 {
 	struct tm	 tm;
-	int		 ok;
 
 	out[0] = '\0';
-	/* A NULL time would make OpenSSL read the clock: never here. */
-	if (t == NULL)
-		return -1;
-	memset(&tm, 0, sizeof(tm));
-	ERR_set_mark();
-	ok = ASN1_TIME_to_tm(t, &tm);
-	ERR_pop_to_mark();
-	if (ok != 1 || tm.tm_year < -1900 || tm.tm_year > 9999 - 1900)
-		return -1;
-	if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 ||
-	    tm.tm_mday > 31 || tm.tm_hour < 0 || tm.tm_hour > 23 ||
-	    tm.tm_min < 0 || tm.tm_min > 59 || tm.tm_sec < 0 ||
-	    tm.tm_sec > 60)
+	if (chain_time_tm(t, &tm) == -1)
 		return -1;
 	snprintf(out, 21, "%04u-%02u-%02uT%02u:%02u:%02uZ",
 	    (unsigned)(tm.tm_year + 1900) % 10000u,

@@ -826,16 +826,8 @@ static int
 policy_time(const ASN1_TIME *t, long long *out)
 {
 	struct tm	 tm;
-	int		 ok;
 
-	if (t == NULL)
-		return -1;
-	memset(&tm, 0, sizeof(tm));
-	ERR_set_mark();
-	ok = ASN1_TIME_to_tm(t, &tm);
-	ERR_pop_to_mark();
-	if (ok != 1 || tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 ||
-	    tm.tm_mday > 31)
+	if (chain_time_tm(t, &tm) == -1)
 		return -1;
 	*out = policy_days_from_civil((long long)tm.tm_year + 1900,
 	    (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday) * POLICY_DAY +
