@@ -74,6 +74,8 @@
  *	ticket-flood	 TLS 1.3, the compliant chain, an optional
  *			 CertificateRequest, then NewSessionTickets without
  *			 end until the client closes
+ *	hello-flood	 answers the ClientHello with HelloRequest messages
+ *			 (which a client skips) without end, 16 KiB records
  *	alert		 answers the ClientHello with a fatal handshake_failure
  *	closed		 nothing listens: the port was bound, then closed
  *
@@ -190,6 +192,8 @@ static const struct fx_scenario fx_scenarios[] = {
 	    "TLS 1.2: ServerHello and Certificate, then silence" },
 	{ "ticket-flood", FX_COMPLIANT, TS_TICKET_FLOOD,
 	    "TLS 1.3, CertificateRequest, then endless session tickets" },
+	{ "hello-flood", FX_HOSTILE, TS_HELLO_REQUEST_FLOOD,
+	    "HelloRequest messages without end" },
 	{ "alert", FX_HOSTILE, TS_ALERT, "a fatal handshake_failure alert" },
 	{ "closed", FX_CLOSED, TS_TLS, "nothing listens on the port" },
 	{ "chain100", FX_TLS, TS_TLS, "leaf + intermediate + 98 unrelated "

@@ -71,6 +71,7 @@ static void	 ts_finish(struct tlsserver *, int);
 static void	 ts_serve_tls(struct tlsserver *, int);
 static int	 ts_flush(struct tlsserver *, int, BIO *, BIO *, int *);
 static void	 ts_flood(struct tlsserver *, int, SSL *, BIO *);
+static void	 ts_hello_flood(struct tlsserver *, int);
 
 /* Bind and listen on bind:port; the socket, or -1. */
 static int
@@ -484,6 +485,10 @@ ts_serve(struct tlsserver *ts, int fd)
 		ts_read_hello(ts, fd);
 		(void)ts_send(ts, fd, alert, sizeof(alert));
 		break;
+	case TS_HELLO_REQUEST_FLOOD:
+		ts_read_hello(ts, fd);
+		ts_hello_flood(ts, fd);
+		break;
 	}
 	ts_finish(ts, fd);
 }
@@ -589,6 +594,35 @@ ts_flood(struct tlsserver *ts, int fd, SSL *ssl, BIO *wbio)
 		    errno != EWOULDBLOCK && errno != EINTR))
 			return;
 		if (ts_wait(ts, -1, 0, 0) == -1)
+			return;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if ((t.tv_sec - t0.tv_sec) * 1000 > TS_HOLD_MS)
+			return;
+	}
+}
+
+/*
+ * TS_HELLO_REQUEST_FLOOD: handshake records of 16 KiB, each 4096
+ * HelloRequest messages, sent without pause until the client closes, an
+ * error, TS_HOLD_MS or a stop.
+ */
+static void
+ts_hello_flood(struct tlsserver *ts, int fd)
+{
+	static unsigned char	 buf[4 * (5 + 16384)];
+	struct timespec		 t0, t;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(buf); i += 5 + 16384) {
+		buf[i] = 0x16;
+		buf[i + 1] = 0x03;
+		buf[i + 2] = 0x03;
+		buf[i + 3] = 0x40;	/* 16384 */
+		buf[i + 4] = 0x00;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		if (ts_send(ts, fd, buf, sizeof(buf)) == -1)
 			return;
 		clock_gettime(CLOCK_MONOTONIC, &t);
 		if ((t.tv_sec - t0.tv_sec) * 1000 > TS_HOLD_MS)

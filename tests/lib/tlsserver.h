@@ -34,9 +34,12 @@ enum tlsserver_mode {
 				/* 15 03 03 00 02 02 28 (handshake_failure) */
 	TS_STALL_AFTER_CERT,	/* TLS 1.2 at most: sends the records up to */
 				/* and with the Certificate, then stalls */
-	TS_TICKET_FLOOD		/* TLS 1.3 with an optional CertificateRequest; */
+	TS_TICKET_FLOOD,	/* TLS 1.3 with an optional CertificateRequest; */
 				/* after the handshake, NewSessionTickets */
 				/* without end until the client closes */
+	TS_HELLO_REQUEST_FLOOD	/* answers the ClientHello with records full */
+				/* of HelloRequest (00 00 00 00), which a */
+				/* client skips, as fast as it takes them */
 };
 
 struct tlsserver_spec {

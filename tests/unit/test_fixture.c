@@ -1424,6 +1424,31 @@ test_ts_ticket_flood(void **state)
 	tlsserver_stop(srv);
 }
 
+/* TS_HELLO_REQUEST_FLOOD: 16 KiB handshake records of HelloRequests. */
+static void
+test_ts_hello_flood(void **state)
+{
+	struct tlsserver	*srv;
+	unsigned char		 buf[5 + 16384];
+	size_t			 i;
+	int			 fd, rec;
+
+	(void)state;
+	srv = hostile(TS_HELLO_REQUEST_FLOOD, 1, &fd);
+	for (rec = 0; rec < 8; rec++) {
+		assert_int_equal(recv(fd, buf, sizeof(buf), MSG_WAITALL),
+		    (ssize_t)sizeof(buf));
+		assert_int_equal(buf[0], 0x16);
+		assert_int_equal(buf[3] << 8 | buf[4], 16384);
+		for (i = 5; i < sizeof(buf); i++)
+			if (buf[i] != 0)
+				fail_msg("record %d byte %zu: %02x", rec, i,
+				    buf[i]);
+	}
+	close(fd);
+	tlsserver_stop(srv);
+}
+
 /* TS_TRICKLE: one byte of a real ServerHello, the next a second later. */
 static void
 test_ts_trickle(void **state)
@@ -1502,6 +1527,7 @@ main(void)
 		cmocka_unit_test(test_ts_stall),
 		cmocka_unit_test(test_ts_stall_cert),
 		cmocka_unit_test(test_ts_ticket_flood),
+		cmocka_unit_test(test_ts_hello_flood),
 		cmocka_unit_test(test_ts_trickle),
 		cmocka_unit_test(test_ts_ports),
 	};
