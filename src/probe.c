@@ -46,6 +46,15 @@
 #define PROBE_CONFIRM_MS	1000
 /* The longest chain kept: a hostile server may send hundreds. */
 #define PROBE_MAX_CHAIN		64
+/*
+ * The bytes OpenSSL may read for one probe in one callback. OpenSSL skips
+ * some messages in a loop for as long as bytes keep coming (HelloRequests
+ * during the handshake, session tickets after it), so a server sending
+ * them faster than we parse them would hold the loop: no deadline, no
+ * other probe. Past the budget the probe's read BIO says "retry", the
+ * probe waits for readiness again, and timers run in between.
+ */
+#define PROBE_READ_BUDGET	(64 * 1024)
 
 enum probe_state {
 	PS_QUEUED = 0,
@@ -79,6 +88,7 @@ struct probe {
 	char			 alert[64];	/* last alert received */
 	STACK_OF(X509)		*chain;		/* captured as presented */
 	int			 cert_requested;
+	int			 read_budget;	/* left in this callback */
 
 	probe_done_cb		 done;
 	void			*arg;
@@ -122,6 +132,7 @@ struct probe_resolution {
 };
 
 static int		 probe_ssl_idx = -1;
+static BIO_METHOD	*probe_bio_method;
 
 static const char	*probe_state_name(enum probe_state);
 static void		 probe_enter_state(struct probe *, enum probe_state);
@@ -148,6 +159,11 @@ static void		 probe_signal_cb(evutil_socket_t, short, void *);
 static void		 probe_gai_cb(int, struct evutil_addrinfo *, void *);
 static void		 probe_resolved(evutil_socket_t, short, void *);
 static void		 probe_evlog(int, const char *);
+static BIO_METHOD	*probe_bio_new_method(void);
+static int		 probe_bio_create(BIO *);
+static int		 probe_bio_read(BIO *, char *, int);
+static int		 probe_bio_write(BIO *, const char *, int);
+static long		 probe_bio_ctrl(BIO *, int, long, void *);
 
 /* The name of a state, for debug logs. */
 static const char *
@@ -189,6 +205,11 @@ probe_engine_new(SSL_CTX *ctx, int concurrency, char **cause)
 	    (probe_ssl_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL,
 	    NULL)) == -1) {
 		*cause = xstrdup("SSL_get_ex_new_index failed");
+		return NULL;
+	}
+	if (probe_bio_method == NULL &&
+	    (probe_bio_method = probe_bio_new_method()) == NULL) {
+		*cause = xstrdup("BIO_meth_new failed");
 		return NULL;
 	}
 	/* libevent's own messages (evdns: "nameserver failed") are debug. */
@@ -514,13 +535,22 @@ probe_connected(struct probe *p)
 {
 	struct in6_addr	 a6;
 	struct in_addr	 a4;
+	BIO		*sbio, *fbio;
 
 	if ((p->ssl = SSL_new(p->eng->ctx)) == NULL) {
 		probe_fail_early(p, PROBE_HANDSHAKE_FAILED, "SSL_new failed");
 		return;
 	}
 	SSL_set_ex_data(p->ssl, probe_ssl_idx, p);
-	SSL_set_fd(p->ssl, p->fd);
+	/* The socket under a filter that enforces PROBE_READ_BUDGET. */
+	if ((sbio = BIO_new_socket(p->fd, BIO_NOCLOSE)) == NULL ||
+	    (fbio = BIO_new(probe_bio_method)) == NULL) {
+		BIO_free(sbio);
+		probe_fail_early(p, PROBE_HANDSHAKE_FAILED, "BIO_new failed");
+		return;
+	}
+	BIO_set_data(fbio, p);
+	SSL_set_bio(p->ssl, BIO_push(fbio, sbio), fbio);
 	SSL_set_connect_state(p->ssl);
 	/* RFC 6066: a literal IP address is not sent as SNI. */
 	if (p->sni != NULL && inet_pton(AF_INET, p->sni, &a4) != 1 &&
@@ -538,6 +568,7 @@ probe_handshake(struct probe *p)
 
 	ERR_clear_error();
 	errno = 0;
+	p->read_budget = PROBE_READ_BUDGET;
 	r = SSL_do_handshake(p->ssl);
 	if (r == 1) {
 		/*
@@ -581,6 +612,7 @@ probe_confirm(struct probe *p)
 
 	ERR_clear_error();
 	errno = 0;
+	p->read_budget = PROBE_READ_BUDGET;
 	r = SSL_read(p->ssl, buf, sizeof(buf));
 	if (r > 0) {
 		/* The server talks to us: it accepted the connection. */
@@ -944,6 +976,83 @@ probe_resolved(evutil_socket_t fd, short what, void *arg)
 	free(res->error);
 	free(res->name);
 	free(res);
+}
+
+/* The read-budget filter BIO's method, made once. */
+static BIO_METHOD *
+probe_bio_new_method(void)
+{
+	BIO_METHOD	*m;
+
+	if ((m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_FILTER,
+	    "edgeprobe read budget")) == NULL)
+		return NULL;
+	if (BIO_meth_set_create(m, probe_bio_create) != 1 ||
+	    BIO_meth_set_read(m, probe_bio_read) != 1 ||
+	    BIO_meth_set_write(m, probe_bio_write) != 1 ||
+	    BIO_meth_set_ctrl(m, probe_bio_ctrl) != 1) {
+		BIO_meth_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+/* A new filter: ready at once; its probe is set by probe_connected(). */
+static int
+probe_bio_create(BIO *b)
+{
+	BIO_set_init(b, 1);
+	return 1;
+}
+
+/* Read through to the socket within the probe's budget, else "retry". */
+static int
+probe_bio_read(BIO *b, char *buf, int len)
+{
+	struct probe	*p = BIO_get_data(b);
+	BIO		*next = BIO_next(b);
+	int		 n;
+
+	BIO_clear_retry_flags(b);
+	if (next == NULL || p == NULL)
+		return 0;
+	if (p->read_budget <= 0) {
+		BIO_set_retry_read(b);
+		return -1;
+	}
+	if (len > p->read_budget)
+		len = p->read_budget;
+	n = BIO_read(next, buf, len);
+	if (n > 0)
+		p->read_budget -= n;
+	BIO_copy_next_retry(b);
+	return n;
+}
+
+/* Writes go through unchanged. */
+static int
+probe_bio_write(BIO *b, const char *buf, int len)
+{
+	BIO	*next = BIO_next(b);
+	int	 n;
+
+	BIO_clear_retry_flags(b);
+	if (next == NULL)
+		return 0;
+	n = BIO_write(next, buf, len);
+	BIO_copy_next_retry(b);
+	return n;
+}
+
+/* Controls go to the socket BIO. */
+static long
+probe_bio_ctrl(BIO *b, int cmd, long num, void *ptr)
+{
+	BIO	*next = BIO_next(b);
+
+	if (next == NULL)
+		return 0;
+	return BIO_ctrl(next, cmd, num, ptr);
 }
 
 /* libevent's diagnostics go to the debug log, never to stdout or stderr. */

@@ -2,7 +2,8 @@
 # Hostile peers and certificates built to trick, through the real binary.
 #
 # Each case runs one --once round of two targets, the hostile endpoint and
-# a healthy one, with timeout = 2: the hostile endpoint gets its exact
+# a healthy one, with timeout = 2 (each run killed after 20 s, should it
+# hang): the hostile endpoint gets its exact
 # CONTRACT.md section 5 findings, the round ends within the timeout (wall
 # < timeout + 1 s), and the healthy endpoint is still ok with no finding.
 # Then one round of every case at once must end in about the timeout
@@ -16,7 +17,7 @@ tap_require_binary
 TIMEOUT=2
 FX=$T/fx
 fixture_start "$FX" compliant silent trickle close rst http garbage alert \
-    stall stall-cert ticket-flood require-cert closed chain100 bigleaf scrambled nul-san ip-san \
+    stall stall-cert ticket-flood hello-flood require-cert closed chain100 bigleaf scrambled nul-san ip-san \
     wildcard wild-com wild-all hostile-names hostile-utf8 hugeleaf \
     deepchain || {
 	tap_not_ok "fixture servers start"
@@ -103,7 +104,8 @@ one() {
 	shift 3
 	conf "$T/$_case.conf" "$_case"
 	_t0=$(now_ms)
-	"$EDGEPROBE" -c "$T/$_case.conf" --once --json >"$T/$_case.json" \
+	timeout -k 1 20 "$EDGEPROBE" -c "$T/$_case.conf" --once --json \
+	    >"$T/$_case.json" \
 	    2>"$T/$_case.err"
 	_rc=$?
 	_ms=$(($(now_ms) - _t0))
@@ -137,6 +139,10 @@ one stall-cert 2 '["TIMEOUT:critical"]' \
 one ticket-flood 0 '[]' \
     "$(R ticket-flood)"' | .tls.client_cert_requested and .tls.version == "TLSv1.3"' \
     "$(R ticket-flood)"' | (.chain | length) == 2 and .handshake_ms < 2000'
+# HelloRequest messages without end, which OpenSSL skips in a loop as long
+# as bytes keep coming: the deadline must still end the probe, and the
+# loop must still serve the healthy endpoint.
+one hello-flood 2 '["TIMEOUT:critical"]' "$(R hello-flood) | $NOCERT"
 one close 2 '["HANDSHAKE_FAILED:critical"]' "$(R close) | $NOCERT" \
     "$(R close)"'.findings[0].message | test("closed the connection")'
 one rst 2 '["HANDSHAKE_FAILED:critical"]' "$(R rst) | $NOCERT" \
@@ -199,14 +205,15 @@ one hostile-utf8 2 '["SAN_ORDER:info", "SUBJECT_NOT_IN_SAN:critical"]' \
 
 # Every case in one round: the deadline is per probe, so the round takes
 # about the timeout, and no verdict depends on what else is in flight.
-ALL="silent trickle stall stall-cert ticket-flood close rst http garbage alert closed require-cert
+ALL="silent trickle stall stall-cert ticket-flood hello-flood close rst http garbage alert closed require-cert
     chain100 bigleaf scrambled nul-san ip-san ip-sni wildcard wild-ab
     wild-bare wild-com wild-all hostile-names hostile-utf8 hugeleaf
     deepchain"
 # shellcheck disable=SC2086
 conf "$T/all.conf" $ALL
 t0=$(now_ms)
-"$EDGEPROBE" -c "$T/all.conf" --once --json >"$T/all.json" 2>"$T/all.err"
+timeout -k 1 20 "$EDGEPROBE" -c "$T/all.conf" --once --json >"$T/all.json" \
+    2>"$T/all.err"
 rc=$?
 ms=$(($(now_ms) - t0))
 if [ "$ms" -lt $((TIMEOUT * 1000 + 2000)) ]; then
@@ -217,12 +224,13 @@ else
 	    "$ms ms, want < $((TIMEOUT * 1000 + 2000))"
 fi
 check "one round: every verdict as alone, healthy ok" "$T/all.json" 2 "$rc" \
-    "$HEALTHY_OK" '.status == "critical"' '.results | length == 28' \
+    "$HEALTHY_OK" '.status == "critical"' '.results | length == 29' \
     "$(codes silent) == [\"TIMEOUT:critical\"]" \
     "$(codes trickle) == [\"TIMEOUT:critical\"]" \
     "$(codes stall) == [\"TIMEOUT:critical\"]" \
     "$(codes stall-cert) == [\"TIMEOUT:critical\"]" \
     "$(codes ticket-flood) == []" \
+    "$(codes hello-flood) == [\"TIMEOUT:critical\"]" \
     "$(codes close) == [\"HANDSHAKE_FAILED:critical\"]" \
     "$(codes rst) == [\"HANDSHAKE_FAILED:critical\"]" \
     "$(codes http) == [\"HANDSHAKE_FAILED:critical\"]" \
@@ -261,13 +269,14 @@ printable() {
 
 # The human report: a line per endpoint, a line per non-info finding, one
 # summary line; nothing a terminal would interpret.
-"$EDGEPROBE" -c "$T/all.conf" --once >"$T/all.txt" 2>"$T/all.txt.err"
+timeout -k 1 20 "$EDGEPROBE" -c "$T/all.conf" --once >"$T/all.txt" \
+    2>"$T/all.txt.err"
 rc=$?
 want=$(jq '[.results[] | 1 + ([.findings[] | select(.severity != "info")] |
     length)] | add + 1' "$T/all.json")
 got=$(wc -l <"$T/all.txt")
 if [ "$rc" -eq 2 ] && [ "$got" -eq "$want" ] && printable "$T/all.txt" &&
-    [ "$(grep -c '^[A-Z]' "$T/all.txt")" -eq 28 ]; then
+    [ "$(grep -c '^[A-Z]' "$T/all.txt")" -eq 29 ]; then
 	tap_ok "human report of hostile names: $got lines, each one line, printable"
 else
 	tap_not_ok "human report of hostile names: one line each, printable" \
