@@ -4,7 +4,7 @@
 # equal, and its resident memory within 1 MB, between an early point
 # (after a warm-up) and the end.
 #
-# 276 endpoints, one target each (interval = 1, timeout = 1, concurrency =
+# 293 endpoints, one target each (interval = 1, timeout = 1, concurrency =
 # 200): a quarter compliant, the rest every hostile peer and hostile chain
 # epfixture serves. `edgeprobe -f` mirrors each result line to stderr,
 # which is how the probes are counted. The fd count and RSS are taken with
@@ -20,18 +20,20 @@ PROBES=${SOAK_PROBES:-20000}
 WARMUP=5000
 REPS=15
 KINDS="compliant compliant compliant compliant compliant silent trickle stall
-    close rst http garbage alert require-cert closed nul-san hostile-names
-    untrusted"
+    stall-cert close rst http garbage alert require-cert closed nul-san
+    hostile-names untrusted"
 # The two heavy chains (64 certificates kept, an 83 KiB leaf) three times
 # each: enough to soak their paths, few enough that how many of them happen
 # to be in flight at once does not decide the heap's high-water mark.
 HEAVY="chain100 bigleaf"
+# The floods once each: each keeps a core busy for its whole timeout.
+FLOODS="hello-flood ticket-flood"
 
 args=""
 for _r in $(seq 1 $REPS); do
 	args="$args $KINDS"
 done
-args="$args $HEAVY $HEAVY $HEAVY"
+args="$args $HEAVY $HEAVY $HEAVY $FLOODS"
 FX=$T/fx
 # shellcheck disable=SC2086
 fixture_start "$FX" $args || {
