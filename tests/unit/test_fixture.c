@@ -1454,12 +1454,16 @@ static void
 test_ts_trickle(void **state)
 {
 	struct tlsserver	*srv;
+	struct timeval		 tv = { 3, 0 };
 	unsigned char		 buf[16];
 	double			 t0, dt;
 	int			 fd;
 
 	(void)state;
 	srv = hostile(TS_TRICKLE, 1, &fd);
+	/* A byte a second: more than tcp_connect's 1 s receive timeout. */
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+	    sizeof(tv)), 0);
 	assert_int_equal(recv(fd, buf, sizeof(buf), 0), 1);
 	t0 = now_s();
 	assert_int_equal(buf[0], 0x16);
