@@ -100,10 +100,13 @@ dl_expect "the first line is event=start" \
 
 dl_stop TERM
 dl_expect "SIGTERM: exit status 0" 0 "$DL_RC"
-dl_expect "SIGTERM: event=stopping then event=exit, last" \
-    "158 event=stopping inflight=0|158 event=exit" \
-    "$(dl_lines | tail -n 2 | sed 's/inflight=[0-9]*/inflight=0/' |
-	paste -sd'|')"
+# From event=stopping on: only result lines of probes that were still in
+# flight, then event=exit, last.
+after=$(dl_lines | sed -n '/ event=stopping /,$p')
+dl_expect "SIGTERM: event=stopping, in-flight results only, event=exit last" \
+    "158 event=stopping|0|158 event=exit" \
+    "$(echo "$after" | head -n 1 | cut -d' ' -f1-2)|$(echo "$after" |
+	sed '1d;$d' | grep -vc '^[0-9]* target=')|$(echo "$after" | tail -n 1)"
 
 # -f: stderr carries the same lines, in the same order, without <PRI>.
 dl_lines | cut -d' ' -f2- >"$T/syslog.msgs"
