@@ -25,6 +25,8 @@ struct policy {
 	int			 warn_days;
 	int			 crit_days;
 	int			 tls_version;	/* negotiated, e.g. TLS1_2_VERSION; 0 unknown */
+	int			 chain_sent;	/* certificates the server sent, when
+						   more than the chain holds; 0: as many */
 };
 
 /*

@@ -16,6 +16,9 @@
 
 #include "chain.h"
 
+/* The longest chain kept: a hostile server may send hundreds. */
+#define PROBE_MAX_CHAIN		64
+
 struct probe_engine;
 struct probe_timer;
 
@@ -38,6 +41,8 @@ struct probe_outcome {
 	char			 cause[256];	/* why, when err != PROBE_OK */
 	STACK_OF(X509)		*chain;		/* as presented, leaf first, never NULL;
 						   the callback owns it (may steal: set NULL) */
+	int			 chain_sent;	/* certificates sent; chain keeps
+						   the first PROBE_MAX_CHAIN */
 	int			 has_tls;	/* ServerHello was seen */
 	double			 handshake_ms;	/* connect start to handshake end */
 	int			 tls_version;	/* TLS1_2_VERSION ...; 0 unknown */

@@ -242,6 +242,7 @@ check_probed(struct probe_outcome *o, void *arg)
 		pol.warn_days = t->warn_days;
 		pol.crit_days = t->crit_days;
 		pol.tls_version = o->tls_version;
+		pol.chain_sent = o->chain_sent;
 		now = time(NULL);
 		(void)policy_evaluate(&pol, r->chain, cp->store, now,
 		    &r->findings, &r->days_left);

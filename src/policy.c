@@ -343,13 +343,23 @@ policy_trust(struct policy_eval *ev)
 		    X509_NAME_cmp(X509_get_subject_name(sk_X509_value(ev->sent,
 		    i)), X509_get_issuer_name(x)) == 0)
 			break;
-	findings_add(ev->out, F_CHAIN_INCOMPLETE, SEV_CRITICAL,
-	    "the chain stops at %s: its issuer %s was neither sent by the "
-	    "server nor found in the trust store%s; configure the Edge to "
-	    "send the intermediate certificate(s) of its CA",
-	    policy_label(ev, x), issuer, i < (size_t)sk_X509_num(ev->sent) ?
-	    " (the server sent a certificate of that name, but not the one "
-	    "that issued it: an old or wrong intermediate)" : "");
+	if (ev->pol->chain_sent > sk_X509_num(ev->sent))
+		findings_add(ev->out, F_CHAIN_INCOMPLETE, SEV_CRITICAL,
+		    "the chain stops at %s: its issuer %s is not among the "
+		    "first %d of the %d certificates the server sent (the "
+		    "ones judged) nor in the trust store; an Edge should send "
+		    "its leaf and its CA's intermediate(s) only",
+		    policy_label(ev, x), issuer, sk_X509_num(ev->sent),
+		    ev->pol->chain_sent);
+	else
+		findings_add(ev->out, F_CHAIN_INCOMPLETE, SEV_CRITICAL,
+		    "the chain stops at %s: its issuer %s was neither sent by "
+		    "the server nor found in the trust store%s; configure the "
+		    "Edge to send the intermediate certificate(s) of its CA",
+		    policy_label(ev, x), issuer,
+		    i < (size_t)sk_X509_num(ev->sent) ?
+		    " (the server sent a certificate of that name, but not the "
+		    "one that issued it: an old or wrong intermediate)" : "");
 	free(issuer);
 }
 

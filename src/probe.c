@@ -44,8 +44,6 @@
 
 /* How long a TLS 1.3 probe waits for a client-certificate rejection. */
 #define PROBE_CONFIRM_MS	1000
-/* The longest chain kept: a hostile server may send hundreds. */
-#define PROBE_MAX_CHAIN		64
 /*
  * The bytes OpenSSL may read for one probe in one callback. OpenSSL skips
  * some messages in a loop for as long as bytes keep coming (HelloRequests
@@ -87,6 +85,7 @@ struct probe {
 	char			 early_cause[256];
 	char			 alert[64];	/* last alert received */
 	STACK_OF(X509)		*chain;		/* captured as presented */
+	int			 chain_sent;	/* how many the server sent */
 	int			 cert_requested;
 	int			 read_budget;	/* left in this callback */
 
@@ -710,6 +709,7 @@ probe_finish(struct probe *p, enum probe_error err, const char *cause)
 	if (o.chain == NULL)
 		fatalx("out of memory");
 	p->chain = NULL;
+	o.chain_sent = p->chain_sent;
 	o.has_tls = sk_X509_num(o.chain) > 0;
 	if (p->ssl != NULL && o.has_tls) {
 		o.tls_version = SSL_version(p->ssl);
@@ -768,7 +768,7 @@ probe_cert_cb(X509_STORE_CTX *xctx, void *arg)
 	sk_X509_pop_free(p->chain, X509_free);
 	if ((p->chain = sk_X509_new_reserve(NULL, PROBE_MAX_CHAIN)) == NULL)
 		return 1;
-	n = sk_X509_num(sent);
+	n = p->chain_sent = sk_X509_num(sent);
 	if (n > PROBE_MAX_CHAIN)
 		n = PROBE_MAX_CHAIN;
 	for (i = 0; i < n; i++) {

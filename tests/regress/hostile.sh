@@ -172,13 +172,15 @@ one hugeleaf 2 '["HANDSHAKE_FAILED:critical"]' "$(R hugeleaf) | $NOCERT" \
     "$(R hugeleaf)"'.findings[0].message | test("excessive message size")'
 # 100 certificates that do chain to the root: the engine keeps the first
 # 64 (PROBE_MAX_CHAIN), and the path from the 64th up is missing. Critical,
-# as any 100-certificate chain deserves, though the message's "neither
-# sent" is not true of the server (see SECURITY.md).
+# as any 100-certificate chain deserves, and the message says the issuer
+# is beyond the 64 certificates judged, not that it was never sent.
 one deepchain 2 '["CHAIN_INCOMPLETE:critical"]' \
     "$(R deepchain)"' | (.chain | length) == 64' \
     "$(R deepchain)"'.chain[1].subject == "CN=EdgeProbe Ladder CA 98,O=EdgeProbe Test PKI"' \
     "$(R deepchain)"'.chain[63].subject == "CN=EdgeProbe Ladder CA 36,O=EdgeProbe Test PKI"' \
-    "$(R deepchain)"'.findings[0].message | test("Ladder CA 35")'
+    "$(R deepchain)"'.findings[0].message | test("Ladder CA 35")' \
+    "$(R deepchain)"'.findings[0].message | test("first 64 of the 100 certificates the server sent")' \
+    "$(R deepchain)"'.findings[0].message | test("neither sent") | not'
 
 # Certificates built to trick.
 one nul-san 2 '["HOSTNAME_MISMATCH:critical", "SAN_ORDER:info", "SUBJECT_NOT_IN_SAN:critical"]' \
