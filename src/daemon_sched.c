@@ -1,0 +1,559 @@
+/*
+ * daemon_sched.c: the daemon's schedule, rounds and slots.
+ *
+ * The unit of scheduling is a round of one target: every `interval` the
+ * target's members are resolved again (so a DNS pool that grows or shrinks
+ * is followed), each endpoint (member x port) is checked, and when the last
+ * check of the round is back, POOL_MISMATCH is computed over the whole round
+ * before any line is logged. The result lines therefore always carry the
+ * pool finding of the round they describe. The first round of each target
+ * starts at a random point of its interval, so thousands of endpoints never
+ * start at once; the rounds keep that phase afterwards. A round still
+ * running when its next turn comes is not doubled: that turn is skipped.
+ *
+ * Checks go through a fixed pool of `concurrency` slots that pull the next
+ * waiting endpoint, so on a stop nothing waits in the engine: the slots in
+ * use end within their timeout and nothing else starts.
+ */
+#include <sys/queue.h>
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "check.h"
+#include "conf.h"
+#include "daemon_state.h"
+#include "log.h"
+#include "policy.h"
+#include "probe.h"
+#include "result.h"
+#include "daemon_sched.h"
+#include "xmalloc.h"
+
+/* glibc's <sys/queue.h> lacks the removal-safe loop. */
+#ifndef TAILQ_FOREACH_SAFE
+#define TAILQ_FOREACH_SAFE(var, head, field, tvar)			\
+	for ((var) = TAILQ_FIRST(head);					\
+	    (var) != NULL && ((tvar) = TAILQ_NEXT(var, field), 1);	\
+	    (var) = (tvar))
+#endif
+
+struct daemon_sched_round;
+
+/* One configured target and its schedule. */
+struct daemon_sched_target {
+	TAILQ_ENTRY(daemon_sched_target) entry;
+	struct daemon_sched		*s;
+	char			*name;
+	const struct conf_target *ct;		/* in s->gen->conf */
+	struct probe_timer	*timer;
+	long long		 next_ms;	/* monotonic time of the next round */
+	struct daemon_sched_round	*round;		/* NULL when idle */
+	int			 removed;	/* gone from the configuration */
+	struct daemon_state	*state;
+};
+TAILQ_HEAD(daemon_sched_targets, daemon_sched_target);
+
+/* One round of one target: its members, its checks and their results. */
+struct daemon_sched_round {
+	TAILQ_ENTRY(daemon_sched_round) entry;
+	struct daemon_sched_target	*t;
+	struct daemon_sched_gen	*gen;		/* a reference, for ct and store */
+	const struct conf_target *ct;
+	int			 resolving;
+	int			 aborted;	/* stopped: not every endpoint ran */
+	size_t			 pending;	/* checks not back yet */
+	struct result		**results;	/* one slot per endpoint, in order */
+	size_t			 nresults;
+};
+TAILQ_HEAD(daemon_sched_rounds, daemon_sched_round);
+
+/* One endpoint check, waiting for a slot or holding one. */
+struct daemon_sched_job {
+	TAILQ_ENTRY(daemon_sched_job)	 entry;
+	struct daemon_sched_round	*round;
+	size_t			 slot;		/* in round->results */
+	char			*address;
+	int			 port;
+};
+TAILQ_HEAD(daemon_sched_jobs, daemon_sched_job);
+
+struct daemon_sched {
+	struct probe_engine	*engine;
+	struct daemon_sched_gen	*gen;		/* a reference: new rounds run under it */
+	daemon_sched_round_cb		 round_cb;
+	void			*round_arg;
+	struct daemon_sched_targets	 targets;
+	struct daemon_sched_rounds	 rounds;	/* rounds in progress */
+	struct daemon_sched_jobs	 queue;		/* waiting for a slot */
+	struct daemon_sched_jobs	 running;	/* holding a slot */
+	size_t			 inflight;
+	int			 concurrency;
+	int			 stopping;
+	int			 exiting;	/* the loop is over: drop everything */
+};
+
+static long long	 daemon_sched_now_ms(void);
+static struct daemon_sched_target *daemon_sched_target_new(
+		    struct daemon_sched *, const struct conf_target *);
+static struct daemon_sched_target *daemon_sched_target_find(
+		    struct daemon_sched *, const char *);
+static void	 daemon_sched_target_schedule(struct daemon_sched_target *,
+		    int);
+static void	 daemon_sched_target_remove(struct daemon_sched_target *);
+static void	 daemon_sched_target_free(struct daemon_sched_target *);
+static void	 daemon_sched_tick(void *);
+static void	 daemon_sched_members(const struct conf_target *,
+		    struct check_member *, size_t, void *);
+static void	 daemon_sched_round_maybe_finish(
+		    struct daemon_sched_round *);
+static void	 daemon_sched_round_finish(struct daemon_sched_round *);
+static void	 daemon_sched_round_free(struct daemon_sched_round *);
+static void	 daemon_sched_dispatch(struct daemon_sched *);
+static void	 daemon_sched_job_done(struct result *, void *);
+static void	 daemon_sched_job_free(struct daemon_sched_job *);
+
+/* The monotonic clock in milliseconds. */
+static long long
+daemon_sched_now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wrap a configuration and its trust store with one reference. */
+struct daemon_sched_gen *
+daemon_sched_gen_new(struct conf *conf, X509_STORE *store)
+{
+	struct daemon_sched_gen	*g;
+
+	g = xcalloc(1, sizeof(*g));
+	g->conf = conf;
+	g->store = store;
+	g->refs = 1;
+	return g;
+}
+
+/* Drop one reference; the last one frees the configuration and store. */
+void
+daemon_sched_gen_unref(struct daemon_sched_gen *g)
+{
+	if (g == NULL || --g->refs > 0)
+		return;
+	X509_STORE_free(g->store);
+	conf_free(g->conf);
+	free(g);
+}
+
+/* An empty schedule; round_cb(arg) follows every round that ends. */
+struct daemon_sched *
+daemon_sched_new(struct probe_engine *engine, daemon_sched_round_cb round_cb,
+    void *arg)
+{
+	struct daemon_sched	*s;
+
+	s = xcalloc(1, sizeof(*s));
+	s->engine = engine;
+	s->round_cb = round_cb;
+	s->round_arg = arg;
+	TAILQ_INIT(&s->targets);
+	TAILQ_INIT(&s->rounds);
+	TAILQ_INIT(&s->queue);
+	TAILQ_INIT(&s->running);
+	return s;
+}
+
+/* Swap g in: forget, add and retune targets, then apply its concurrency. */
+void
+daemon_sched_apply(struct daemon_sched *s, struct daemon_sched_gen *g)
+{
+	struct daemon_sched_gen	*old = s->gen;
+	struct daemon_sched_target	*t, *tmp;
+	const struct conf_target *ct;
+	size_t			 i;
+	int			 ival;
+
+	g->refs++;
+	s->gen = g;
+	TAILQ_FOREACH_SAFE(t, &s->targets, entry, tmp) {
+		if (t->removed)
+			continue;
+		for (i = 0; i < g->conf->ntargets; i++)
+			if (strcmp(g->conf->targets[i].name, t->name) == 0)
+				break;
+		if (i == g->conf->ntargets)
+			daemon_sched_target_remove(t);
+	}
+	for (i = 0; i < g->conf->ntargets; i++) {
+		ct = &g->conf->targets[i];
+		if ((t = daemon_sched_target_find(s, ct->name)) == NULL) {
+			daemon_sched_target_new(s, ct);
+			continue;
+		}
+		ival = t->ct->interval;
+		t->ct = ct;
+		if (ival != ct->interval)
+			daemon_sched_target_schedule(t, 0);
+	}
+	/* No target points into the old configuration any more. */
+	daemon_sched_gen_unref(old);
+	s->concurrency = g->conf->concurrency;
+	probe_engine_set_concurrency(s->engine, s->concurrency);
+	daemon_sched_dispatch(s);
+}
+
+/* Stop the timers, drop the waiting checks, end the idle rounds. */
+void
+daemon_sched_stop(struct daemon_sched *s)
+{
+	struct daemon_sched_target	*t;
+	struct daemon_sched_round	*r;
+	struct daemon_sched_job	*j;
+
+	s->stopping = 1;
+	TAILQ_FOREACH(t, &s->targets, entry)
+		probe_timer_clear(t->timer);
+	while ((j = TAILQ_FIRST(&s->queue)) != NULL) {
+		TAILQ_REMOVE(&s->queue, j, entry);
+		j->round->pending--;
+		j->round->aborted = 1;
+		daemon_sched_job_free(j);
+	}
+	/* Finish the rounds that nothing is running for any more. */
+	for (;;) {
+		TAILQ_FOREACH(r, &s->rounds, entry)
+			if (!r->resolving && r->pending == 0)
+				break;
+		if (r == NULL)
+			break;
+		daemon_sched_round_finish(r);
+	}
+}
+
+/* No round in progress. */
+int
+daemon_sched_idle(const struct daemon_sched *s)
+{
+	return TAILQ_EMPTY(&s->rounds);
+}
+
+/* Checks holding a slot. */
+size_t
+daemon_sched_inflight(const struct daemon_sched *s)
+{
+	return s->inflight;
+}
+
+/* Count the endpoints of the targets still configured. */
+void
+daemon_sched_count(const struct daemon_sched *s, size_t *n, size_t *crit,
+    size_t *warn)
+{
+	const struct daemon_sched_target *t;
+
+	*n = *crit = *warn = 0;
+	TAILQ_FOREACH(t, &s->targets, entry)
+		if (!t->removed)
+			daemon_state_count(t->state, n, crit, warn);
+}
+
+/* The loop is over: from now on callbacks only collect; drop the timers. */
+void
+daemon_sched_exit(struct daemon_sched *s)
+{
+	struct daemon_sched_target	*t;
+
+	s->exiting = 1;
+	TAILQ_FOREACH(t, &s->targets, entry) {
+		probe_timer_free(t->timer);
+		t->timer = NULL;
+	}
+}
+
+/* Free the jobs, rounds and targets left, and the reference held. */
+void
+daemon_sched_free(struct daemon_sched *s)
+{
+	struct daemon_sched_target	*t;
+	struct daemon_sched_round	*r;
+	struct daemon_sched_job	*j;
+
+	while ((j = TAILQ_FIRST(&s->running)) != NULL) {
+		TAILQ_REMOVE(&s->running, j, entry);
+		daemon_sched_job_free(j);
+	}
+	while ((j = TAILQ_FIRST(&s->queue)) != NULL) {
+		TAILQ_REMOVE(&s->queue, j, entry);
+		daemon_sched_job_free(j);
+	}
+	while ((r = TAILQ_FIRST(&s->rounds)) != NULL) {
+		TAILQ_REMOVE(&s->rounds, r, entry);
+		r->t->round = NULL;
+		daemon_sched_round_free(r);
+	}
+	/*
+	 * daemon_sched_target_free() unlinks t through t->s, which is s: the
+	 * analyzer cannot see the alias and takes t for still linked.
+	 */
+	while ((t = TAILQ_FIRST(&s->targets)) != NULL)
+		daemon_sched_target_free(t);	/* NOLINT(clang-analyzer-unix.Malloc) */
+	daemon_sched_gen_unref(s->gen);
+	free(s);
+}
+
+/* A new target with no state yet, due at a random point of its interval. */
+static struct daemon_sched_target *
+daemon_sched_target_new(struct daemon_sched *s, const struct conf_target *ct)
+{
+	struct daemon_sched_target	*t;
+
+	t = xcalloc(1, sizeof(*t));
+	t->s = s;
+	t->name = xstrdup(ct->name);
+	t->ct = ct;
+	t->state = daemon_state_new(ct->name);
+	t->timer = probe_timer_new(s->engine, daemon_sched_tick, t);
+	TAILQ_INSERT_TAIL(&s->targets, t, entry);
+	daemon_sched_target_schedule(t, 1);
+	return t;
+}
+
+/* The live target called name, or NULL. */
+static struct daemon_sched_target *
+daemon_sched_target_find(struct daemon_sched *s, const char *name)
+{
+	struct daemon_sched_target	*t;
+
+	TAILQ_FOREACH(t, &s->targets, entry)
+		if (!t->removed && strcmp(t->name, name) == 0)
+			return t;
+	return NULL;
+}
+
+/*
+ * Arm the target's timer. The first round (fresh) starts at a random point
+ * of the interval: ten thousand endpoints loaded at once are spread over it
+ * instead of hitting the network, the resolver and the log in one burst.
+ * Later rounds keep that phase.
+ */
+static void
+daemon_sched_target_schedule(struct daemon_sched_target *t, int fresh)
+{
+	long long	 now = daemon_sched_now_ms(), ival;
+
+	ival = (long long)t->ct->interval * 1000;
+	if (ival <= 0)
+		ival = 1000;
+	if (fresh || t->next_ms - now > ival)
+		t->next_ms = now + (ival <= UINT32_MAX ?
+		    (long long)arc4random_uniform((uint32_t)ival) :
+		    (long long)((((uint64_t)arc4random() << 32) |
+		    arc4random()) % (uint64_t)ival));
+	else
+		while (t->next_ms <= now)
+			t->next_ms += ival;
+	probe_timer_set(t->timer, (long)(t->next_ms - now));
+}
+
+/* Forget a target that left the configuration, with a NOTICE per endpoint. */
+static void
+daemon_sched_target_remove(struct daemon_sched_target *t)
+{
+	t->removed = 1;
+	probe_timer_clear(t->timer);
+	daemon_state_forget(t->state);
+	if (t->round == NULL)
+		daemon_sched_target_free(t);
+}
+
+/* Free a target and its state; it must have no round. */
+static void
+daemon_sched_target_free(struct daemon_sched_target *t)
+{
+	TAILQ_REMOVE(&t->s->targets, t, entry);
+	daemon_state_free(t->state);
+	if (t->timer != NULL)
+		probe_timer_free(t->timer);
+	free(t->name);
+	free(t);
+}
+
+/* A target's turn: resolve its members again, unless its last round runs. */
+static void
+daemon_sched_tick(void *arg)
+{
+	struct daemon_sched_target	*t = arg;
+	struct daemon_sched		*s = t->s;
+	struct daemon_sched_round	*r;
+
+	if (s->stopping || t->removed)
+		return;
+	daemon_sched_target_schedule(t, 0);
+	if (t->round != NULL) {
+		log_debug("target %s: round still running, turn skipped",
+		    t->name);
+		return;
+	}
+	r = xcalloc(1, sizeof(*r));
+	r->t = t;
+	r->gen = s->gen;
+	r->gen->refs++;
+	r->ct = t->ct;
+	r->resolving = 1;
+	t->round = r;
+	TAILQ_INSERT_TAIL(&s->rounds, r, entry);
+	log_debug("target %s: round starts", t->name);
+	check_members(s->engine, r->ct, daemon_sched_members, r);
+}
+
+/*
+ * The members of a round's target are known: one result slot per endpoint,
+ * in member then port order, and one check queued for each address.
+ */
+static void
+daemon_sched_members(const struct conf_target *ct, struct check_member *m,
+    size_t n, void *arg)
+{
+	struct daemon_sched_round	*r = arg;
+	struct daemon_sched		*s = r->t->s;
+	struct daemon_sched_job	*j;
+	size_t			 i, p;
+
+	r->resolving = 0;
+	if (s->exiting)
+		return;
+	r->nresults = n * ct->nports;
+	r->results = xcalloc(r->nresults ? r->nresults : 1,
+	    sizeof(*r->results));
+	for (i = 0; i < n && !s->stopping; i++) {
+		for (p = 0; p < ct->nports; p++) {
+			if (m[i].address == NULL) {
+				r->results[i * ct->nports + p] =
+				    check_dns_failed(ct, m[i].name,
+				    ct->ports[p], m[i].error);
+				continue;
+			}
+			j = xcalloc(1, sizeof(*j));
+			j->round = r;
+			j->slot = i * ct->nports + p;
+			j->address = xstrdup(m[i].address);
+			j->port = ct->ports[p];
+			r->pending++;
+			TAILQ_INSERT_TAIL(&s->queue, j, entry);
+		}
+	}
+	if (s->stopping)
+		r->aborted = 1;
+	/* Hold the round: a check that ends at once must not free it here. */
+	r->pending++;
+	daemon_sched_dispatch(s);
+	r->pending--;
+	daemon_sched_round_maybe_finish(r);
+}
+
+/* Finish the round once its members are known and every check is back. */
+static void
+daemon_sched_round_maybe_finish(struct daemon_sched_round *r)
+{
+	if (r->resolving || r->pending > 0)
+		return;
+	daemon_sched_round_finish(r);
+}
+
+/*
+ * The round is complete: judge the pool over all its results, then let the
+ * target's state log each result and the events it causes.
+ */
+static void
+daemon_sched_round_finish(struct daemon_sched_round *r)
+{
+	struct daemon_sched_target	*t = r->t;
+	struct daemon_sched		*s = t->s;
+	size_t			 i, n;
+
+	/* An aborted round has empty slots: close the gaps. */
+	for (i = n = 0; i < r->nresults; i++)
+		if (r->results[i] != NULL)
+			r->results[n++] = r->results[i];
+	r->nresults = n;
+	if (!t->removed && !s->exiting) {
+		policy_pool(r->results, r->nresults);
+		for (i = 0; i < r->nresults; i++)
+			result_finish(r->results[i]);
+		/* An aborted round did not see everyone: forget nobody. */
+		daemon_state_round(t->state, r->results, r->nresults,
+		    r->gen->conf->log_ok, !r->aborted);
+		log_debug("target %s: round done, %zu results", t->name,
+		    r->nresults);
+	}
+	t->round = NULL;
+	TAILQ_REMOVE(&s->rounds, r, entry);
+	daemon_sched_round_free(r);
+	if (t->removed)
+		daemon_sched_target_free(t);
+	if (!s->exiting && s->round_cb != NULL)
+		s->round_cb(s->round_arg);
+}
+
+/* Free a round, its results and its reference to the configuration. */
+static void
+daemon_sched_round_free(struct daemon_sched_round *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->nresults; i++)
+		result_free(r->results[i]);	/* NULL: an empty slot */
+	free(r->results);
+	daemon_sched_gen_unref(r->gen);
+	free(r);
+}
+
+/* Fill the free slots with waiting checks. */
+static void
+daemon_sched_dispatch(struct daemon_sched *s)
+{
+	struct daemon_sched_job	*j;
+	struct daemon_sched_round	*r;
+
+	while (!s->stopping && !s->exiting &&
+	    s->inflight < (size_t)s->concurrency &&
+	    (j = TAILQ_FIRST(&s->queue)) != NULL) {
+		TAILQ_REMOVE(&s->queue, j, entry);
+		TAILQ_INSERT_TAIL(&s->running, j, entry);
+		s->inflight++;
+		r = j->round;
+		check_endpoint(s->engine, r->gen->store, r->ct, j->address,
+		    j->port, daemon_sched_job_done, j);
+	}
+}
+
+/* One check is back: keep its result, free the slot, refill. */
+static void
+daemon_sched_job_done(struct result *res, void *arg)
+{
+	struct daemon_sched_job	*j = arg;
+	struct daemon_sched_round	*r = j->round;
+	struct daemon_sched		*s = r->t->s;
+
+	TAILQ_REMOVE(&s->running, j, entry);
+	s->inflight--;
+	r->results[j->slot] = res;
+	daemon_sched_job_free(j);
+	r->pending--;
+	if (s->exiting)
+		return;
+	daemon_sched_round_maybe_finish(r);	/* may free r */
+	daemon_sched_dispatch(s);
+}
+
+/* Free a job (not its round). */
+static void
+daemon_sched_job_free(struct daemon_sched_job *j)
+{
+	free(j->address);
+	free(j);
+}
