@@ -49,6 +49,8 @@ static void	 report_push(json_t *, json_t *);
 static json_t	*report_strlist(const struct strlist *);
 static json_t	*report_cert(X509 *);
 static json_t	*report_result(const struct result *);
+static json_t	*report_sip(const struct result *);
+static json_t	*report_srv(const struct result_srv *);
 static double	 report_ms(double);
 static char	*report_escape(const char *);
 static void	 report_line_init(struct report_line *, const struct result *);
@@ -251,6 +253,11 @@ report_result(const struct result *r)
 		report_set(tls, "cipher", report_jstr(r->cipher));
 		report_set(tls, "client_cert_requested",
 		    report_checked(json_boolean(r->client_cert_requested)));
+		report_set(tls, "acceptable_cas",
+		    report_strlist(&r->acceptable_cas));
+		report_set(tls, "client_cert_sent",
+		    report_checked(json_boolean(r->client_cert_sent)));
+		report_set(tls, "ocsp", report_checked(json_null()));
 	} else
 		tls = report_checked(json_null());
 	report_set(o, "tls", tls);
@@ -271,6 +278,43 @@ report_result(const struct result *r)
 		report_push(fs, fo);
 	}
 	report_set(o, "findings", fs);
+	report_set(o, "sip", report_sip(r));
+	report_set(o, "srv", report_srv(r->srv));
+	return o;
+}
+
+/* The `sip` object: null unless sip_options asked for an OPTIONS. */
+static json_t *
+report_sip(const struct result *r)
+{
+	json_t	*o;
+
+	if (!r->sip_asked)
+		return report_checked(json_null());
+	o = report_checked(json_object());
+	report_set(o, "status", r->sip_status > 0 ?
+	    report_checked(json_integer(r->sip_status)) :
+	    report_checked(json_null()));
+	report_set(o, "reason", r->sip_status > 0 ?
+	    report_jstr_or_null(r->sip_reason) : report_checked(json_null()));
+	report_set(o, "server", report_jstr_or_null(r->sip_server));
+	return o;
+}
+
+/* The `srv` object: null unless the result came from a domain. */
+static json_t *
+report_srv(const struct result_srv *srv)
+{
+	json_t	*o;
+
+	if (srv == NULL)
+		return report_checked(json_null());
+	o = report_checked(json_object());
+	report_set(o, "name", report_jstr(srv->name));
+	report_set(o, "target", report_jstr(srv->target));
+	report_set(o, "port", report_checked(json_integer(srv->port)));
+	report_set(o, "priority", report_checked(json_integer(srv->priority)));
+	report_set(o, "weight", report_checked(json_integer(srv->weight)));
 	return o;
 }
 

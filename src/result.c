@@ -40,7 +40,30 @@ result_free(struct result *r)
 	free(r->sni);
 	sk_X509_pop_free(r->chain, X509_free);
 	findings_free(&r->findings);
+	strlist_free(&r->acceptable_cas);
+	free(r->sip_reason);
+	free(r->sip_server);
+	if (r->srv != NULL) {
+		free(r->srv->name);
+		free(r->srv->target);
+		free(r->srv);
+	}
 	free(r);
+}
+
+/* Record the SRV answer a result came from. */
+void
+result_set_srv(struct result *r, const struct result_srv *srv)
+{
+	if (r->srv == NULL)
+		r->srv = xcalloc(1, sizeof(*r->srv));
+	else {
+		free(r->srv->name);
+		free(r->srv->target);
+	}
+	*r->srv = *srv;
+	r->srv->name = xstrdup(srv->name != NULL ? srv->name : "");
+	r->srv->target = xstrdup(srv->target != NULL ? srv->target : "");
 }
 
 /* Recompute the status from the findings. */

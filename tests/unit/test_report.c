@@ -25,11 +25,12 @@
 #define T_NOT_AFTER	1798859045	/* 2027-01-02T03:04:05Z */
 
 static const char *const doc_keys[] = { "version", "status", "results" };
+/* Section 4's keys in its order, then section 7's (fields are only added). */
 static const char *const result_keys[] = { "target", "host", "address",
     "port", "sni", "status", "handshake_ms", "days_left", "tls", "chain",
-    "findings" };
+    "findings", "sip", "srv" };
 static const char *const tls_keys[] = { "version", "cipher",
-    "client_cert_requested" };
+    "client_cert_requested", "acceptable_cas", "client_cert_sent", "ocsp" };
 static const char *const cert_keys[] = { "subject", "issuer", "serial",
     "sha256", "not_before", "not_after", "san", "eku", "key", "signature" };
 static const char *const finding_keys[] = { "code", "severity", "message" };
@@ -290,6 +291,14 @@ test_json_full(void **state)
 	    "ECDHE-RSA-AES256-GCM-SHA384");
 	assert_true(json_is_true(json_object_get(tls,
 	    "client_cert_requested")));
+	/* Section 7's fields when none of its features ran. */
+	assert_true(json_is_array(json_object_get(tls, "acceptable_cas")));
+	assert_int_equal(json_array_size(json_object_get(tls,
+	    "acceptable_cas")), 0);
+	assert_true(json_is_false(json_object_get(tls, "client_cert_sent")));
+	assert_true(json_is_null(json_object_get(tls, "ocsp")));
+	assert_true(json_is_null(json_object_get(res, "sip")));
+	assert_true(json_is_null(json_object_get(res, "srv")));
 
 	chain = json_object_get(res, "chain");
 	assert_true(json_is_array(chain));
@@ -739,6 +748,83 @@ test_human_hostile(void **state)
 	result_free(r);
 }
 
+/* Section 7: the CAs asked for, our certificate sent, SIP and SRV. */
+static void
+test_json_federation(void **state)
+{
+	char			 name[] = "_sipfederationtls._tcp.fabrikam.com";
+	char			 target[] = "sip.fabrikam.com";
+	struct result_srv	 srv = { name, target, 5061, 10, 20 };
+	struct result		*r;
+	json_t			*doc, *res, *tls, *o;
+	char			*text;
+
+	(void)state;
+	r = tls_result();
+	r->client_cert_sent = 1;
+	strlist_add(&r->acceptable_cas, "CN=Fabrikam Root,O=Fabrikam");
+	strlist_add(&r->acceptable_cas, "CN=Contoso Root");
+	r->sip_asked = 1;
+	r->sip_status = 200;
+	r->sip_reason = strdup("OK");
+	r->sip_server = strdup("kamailio (5.6.3 (x86_64/linux))");
+	result_set_srv(r, &srv);
+	doc = render(&r, 1, &text);
+	res = json_array_get(json_object_get(doc, "results"), 0);
+	assert_keys(res, result_keys, NKEYS(result_keys));
+	tls = json_object_get(res, "tls");
+	assert_keys(tls, tls_keys, NKEYS(tls_keys));
+	o = json_object_get(tls, "acceptable_cas");
+	assert_int_equal(json_array_size(o), 2);
+	assert_string_equal(json_string_value(json_array_get(o, 0)),
+	    "CN=Fabrikam Root,O=Fabrikam");
+	assert_string_equal(json_string_value(json_array_get(o, 1)),
+	    "CN=Contoso Root");
+	assert_true(json_is_true(json_object_get(tls, "client_cert_sent")));
+	o = json_object_get(res, "sip");
+	assert_true(json_is_object(o));
+	assert_int_equal(json_object_size(o), 3);
+	assert_int_equal(json_integer_value(json_object_get(o, "status")), 200);
+	assert_string_equal(jstr(o, "reason"), "OK");
+	assert_string_equal(jstr(o, "server"),
+	    "kamailio (5.6.3 (x86_64/linux))");
+	o = json_object_get(res, "srv");
+	assert_true(json_is_object(o));
+	assert_int_equal(json_object_size(o), 5);
+	assert_string_equal(jstr(o, "name"),
+	    "_sipfederationtls._tcp.fabrikam.com");
+	assert_string_equal(jstr(o, "target"), "sip.fabrikam.com");
+	assert_int_equal(json_integer_value(json_object_get(o, "port")), 5061);
+	assert_int_equal(json_integer_value(json_object_get(o, "priority")),
+	    10);
+	assert_int_equal(json_integer_value(json_object_get(o, "weight")), 20);
+	json_decref(doc);
+	free(text);
+	result_free(r);
+}
+
+/* sip_options without an answer: status and reason null, not absent. */
+static void
+test_json_sip_no_answer(void **state)
+{
+	struct result	*r;
+	json_t		*doc, *o;
+
+	(void)state;
+	r = tls_result();
+	r->sip_asked = 1;
+	doc = render(&r, 1, NULL);
+	o = json_object_get(json_array_get(json_object_get(doc, "results"), 0),
+	    "sip");
+	assert_true(json_is_object(o));
+	assert_int_equal(json_object_size(o), 3);
+	assert_true(json_is_null(json_object_get(o, "status")));
+	assert_true(json_is_null(json_object_get(o, "reason")));
+	assert_true(json_is_null(json_object_get(o, "server")));
+	json_decref(doc);
+	result_free(r);
+}
+
 int
 main(void)
 {
@@ -746,6 +832,8 @@ main(void)
 		cmocka_unit_test(test_json_full),
 		cmocka_unit_test(test_json_failed),
 		cmocka_unit_test(test_json_dns_failed),
+		cmocka_unit_test(test_json_federation),
+		cmocka_unit_test(test_json_sip_no_answer),
 		cmocka_unit_test(test_json_worst),
 		cmocka_unit_test(test_json_handshake_ms),
 		cmocka_unit_test(test_json_hostile_fields),
