@@ -191,6 +191,15 @@ logfmt_result(const struct result *r)
 	codes = logfmt_findings(r);
 	line = logfmt_append(line, "findings", codes);
 	free(codes);
+	/* Section 7's keys, only where they apply: round 1's lines stay. */
+	if (r->srv != NULL)
+		line = logfmt_append(line, "srv", r->srv->name);
+	if (r->sip_asked) {
+		if (r->sip_status > 0)
+			line = logfmt_append_int(line, "sip", r->sip_status);
+		else
+			line = logfmt_append(line, "sip", "-");
+	}
 	w = findings_worst(&r->findings);
 	line = logfmt_append(line, "msg", w != NULL ? w->message : "-");
 	return line;

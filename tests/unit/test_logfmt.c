@@ -177,6 +177,35 @@ test_result_ok(void **state)
 	result_free(r);
 }
 
+/* A result from a domain with sip_options: srv= and sip= before msg=. */
+static void
+test_result_federation(void **state)
+{
+	char			 name[] = "_sipfederationtls._tcp.fabrikam.com";
+	char			 target[] = "sip.fabrikam.com";
+	struct result_srv	 srv = { name, target, 5061, 0, 0 };
+	struct result		*r;
+	char			*s;
+
+	(void)state;
+	r = edge_result();
+	result_set_srv(r, &srv);
+	r->sip_asked = 1;
+	r->sip_status = 405;
+	result_finish(r);
+	s = logfmt_result(r);
+	assert_string_equal(s, "target=contoso-access-edge "
+	    "host=sip.contoso.com address=192.0.2.10 port=5061 status=ok "
+	    "days_left=41 sha256=" SHA_A " findings=- "
+	    "srv=_sipfederationtls._tcp.fabrikam.com sip=405 msg=-");
+	free(s);
+	r->sip_status = 0;
+	s = logfmt_result(r);
+	assert_non_null(strstr(s, " sip=- msg=-"));
+	free(s);
+	result_free(r);
+}
+
 /*
  * findings= lists the distinct non-info codes in order; msg= is the first
  * message of the highest severity even when a warning came first.
@@ -512,6 +541,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_result_ok),
+		cmocka_unit_test(test_result_federation),
 		cmocka_unit_test(test_result_critical),
 		cmocka_unit_test(test_result_failed),
 		cmocka_unit_test(test_result_info_only),
