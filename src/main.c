@@ -18,11 +18,18 @@
 
 #define EDGEPROBE_VERSION	"0.1.0"
 
+struct probe_args;
+
 static void	 usage(FILE *);
 static int	 parse_int(const char *, const char *, int, int, int *);
 static int	 parse_hostport(const char *, char **, int *);
+static int	 main_probe_opt(struct probe_args *, int, const char *);
+static int	 main_probe_parse(int, char **, struct probe_args *);
+static struct conf *main_probe_conf(const struct probe_args *);
+static void	 main_probe_args_free(struct probe_args *);
 static int	 main_probe(int, char **);
 static int	 main_check_config(const char *);
+static int	 main_once(const char *, int);
 
 /* Print the synopsis. */
 static void
@@ -99,140 +106,182 @@ fail:
 	return -1;
 }
 
-/* edgeprobe probe HOST[:PORT] ...: one ad-hoc endpoint, no file. */
-static int
-main_probe(int argc, char **argv)
-{
-	enum { O_SNI = 256, O_CONNECT, O_SUBJECT, O_SAN, O_PUBLIC_IM,
-	    O_CA_FILE, O_WARN, O_CRIT, O_TIMEOUT, O_JSON, O_HELP };
-	static const struct option opts[] = {
-		{ "sni",	required_argument,	NULL, O_SNI },
-		{ "connect",	required_argument,	NULL, O_CONNECT },
-		{ "subject",	required_argument,	NULL, O_SUBJECT },
-		{ "san",	required_argument,	NULL, O_SAN },
-		{ "public-im",	no_argument,		NULL, O_PUBLIC_IM },
-		{ "ca-file",	required_argument,	NULL, O_CA_FILE },
-		{ "warn-days",	required_argument,	NULL, O_WARN },
-		{ "crit-days",	required_argument,	NULL, O_CRIT },
-		{ "timeout",	required_argument,	NULL, O_TIMEOUT },
-		{ "json",	no_argument,		NULL, O_JSON },
-		{ "help",	no_argument,		NULL, O_HELP },
-		{ NULL,		0,			NULL, 0 }
-	};
-	struct conf		*conf;
-	struct conf_target	*t;
-	char			*host = NULL;
-	const char		*sni = NULL, *connect_to = NULL;
-	const char		*subject = NULL, *ca_file = NULL;
-	char			**san = NULL;
-	size_t			 nsan = 0, i;
-	int			 ch, port, json = 0, public_im = 0;
-	int			 warn = -1, crit = -1, timeout = -1, rc;
+/* What `probe` was asked on its command line. */
+struct probe_args {
+	char		*host;
+	int		 port;
+	const char	*sni, *connect_to, *subject, *ca_file;
+	char		**san;
+	size_t		 nsan;
+	int		 json, public_im;
+	int		 warn, crit, timeout;	/* -1: the default */
+};
 
+/* The options of `probe`, and what each is called in error messages. */
+enum { P_SNI = 256, P_CONNECT, P_SUBJECT, P_SAN, P_PUBLIC_IM, P_CA_FILE,
+    P_WARN, P_CRIT, P_TIMEOUT, P_JSON, P_HELP };
+static const struct option probe_opts[] = {
+	{ "sni",	required_argument,	NULL, P_SNI },
+	{ "connect",	required_argument,	NULL, P_CONNECT },
+	{ "subject",	required_argument,	NULL, P_SUBJECT },
+	{ "san",	required_argument,	NULL, P_SAN },
+	{ "public-im",	no_argument,		NULL, P_PUBLIC_IM },
+	{ "ca-file",	required_argument,	NULL, P_CA_FILE },
+	{ "warn-days",	required_argument,	NULL, P_WARN },
+	{ "crit-days",	required_argument,	NULL, P_CRIT },
+	{ "timeout",	required_argument,	NULL, P_TIMEOUT },
+	{ "json",	no_argument,		NULL, P_JSON },
+	{ "help",	no_argument,		NULL, P_HELP },
+	{ NULL,		0,			NULL, 0 }
+};
+
+/* One option of `probe`; -1 on a bad value (already reported). */
+static int
+main_probe_opt(struct probe_args *a, int ch, const char *arg)
+{
+	switch (ch) {
+	case P_SNI:
+		a->sni = arg;
+		return 0;
+	case P_CONNECT:
+		a->connect_to = arg;
+		return 0;
+	case P_SUBJECT:
+		a->subject = arg;
+		return 0;
+	case P_SAN:
+		a->san = xreallocarray(a->san, a->nsan + 1, sizeof(*a->san));
+		a->san[a->nsan++] = xstrdup(arg);
+		return 0;
+	case P_PUBLIC_IM:
+		a->public_im = 1;
+		return 0;
+	case P_CA_FILE:
+		a->ca_file = arg;
+		return 0;
+	case P_WARN:
+		return parse_int("--warn-days", arg, 0, 100000, &a->warn);
+	case P_CRIT:
+		return parse_int("--crit-days", arg, 0, 100000, &a->crit);
+	case P_TIMEOUT:
+		return parse_int("--timeout", arg, 1, 3600, &a->timeout);
+	case P_JSON:
+		a->json = 1;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * Parse `probe`'s arguments: 0 to go on, 1 after --help, -1 on a usage
+ * error (reported).
+ */
+static int
+main_probe_parse(int argc, char **argv, struct probe_args *a)
+{
+	int	 ch;
+
+	memset(a, 0, sizeof(*a));
+	a->warn = a->crit = a->timeout = -1;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case O_SNI:
-			sni = optarg;
-			break;
-		case O_CONNECT:
-			connect_to = optarg;
-			break;
-		case O_SUBJECT:
-			subject = optarg;
-			break;
-		case O_SAN:
-			san = xreallocarray(san, nsan + 1, sizeof(*san));
-			san[nsan++] = optarg;
-			break;
-		case O_PUBLIC_IM:
-			public_im = 1;
-			break;
-		case O_CA_FILE:
-			ca_file = optarg;
-			break;
-		case O_WARN:
-			if (parse_int("--warn-days", optarg, 0, 100000,
-			    &warn) == -1)
-				goto usage;
-			break;
-		case O_CRIT:
-			if (parse_int("--crit-days", optarg, 0, 100000,
-			    &crit) == -1)
-				goto usage;
-			break;
-		case O_TIMEOUT:
-			if (parse_int("--timeout", optarg, 1, 3600,
-			    &timeout) == -1)
-				goto usage;
-			break;
-		case O_JSON:
-			json = 1;
-			break;
-		case O_HELP:
+	while ((ch = getopt_long(argc, argv, "", probe_opts, NULL)) != -1) {
+		if (ch == P_HELP) {
 			usage(stdout);
-			free(san);
-			return EXIT_OK;
-		default:
-			goto usage;
+			return 1;
 		}
+		if (main_probe_opt(a, ch, optarg) == -1)
+			return -1;
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "edgeprobe: probe: missing HOST[:PORT]\n");
-		goto usage;
+		return -1;
 	}
 	if (optind + 1 < argc) {
 		fprintf(stderr, "edgeprobe: probe: unexpected argument \"%s\"\n",
 		    argv[optind + 1]);
-		goto usage;
+		return -1;
 	}
-	if (parse_hostport(argv[optind], &host, &port) == -1)
-		goto usage;
+	return parse_hostport(argv[optind], &a->host, &a->port);
+}
+
+/* The one-target configuration `probe` runs; NULL on a usage error. */
+static struct conf *
+main_probe_conf(const struct probe_args *a)
+{
+	struct conf		*conf;
+	struct conf_target	*t;
+	size_t			 i;
 
 	conf = conf_new();
-	if (warn != -1)
-		conf->warn_days = warn;
-	if (crit != -1)
-		conf->crit_days = crit;
+	if (a->warn != -1)
+		conf->warn_days = a->warn;
+	if (a->crit != -1)
+		conf->crit_days = a->crit;
 	if (conf->warn_days < conf->crit_days) {
 		fprintf(stderr, "edgeprobe: --warn-days %d is less than "
 		    "--crit-days %d\n", conf->warn_days, conf->crit_days);
 		conf_free(conf);
-		free(host);
-		goto usage;
+		return NULL;
 	}
-	if (timeout != -1)
-		conf->timeout = timeout;
-	if (ca_file != NULL)
-		conf->ca_file = xstrdup(ca_file);
-	t = conf_add_target(conf, host, host);
-	t->ports[0] = port;
+	if (a->timeout != -1)
+		conf->timeout = a->timeout;
+	if (a->ca_file != NULL)
+		conf->ca_file = xstrdup(a->ca_file);
+	t = conf_add_target(conf, a->host, a->host);
+	t->ports[0] = a->port;
 	t->nports = 1;
-	if (sni != NULL) {
+	if (a->sni != NULL) {
 		free(t->sni);
-		t->sni = xstrdup(sni);
+		t->sni = xstrdup(a->sni);
 	}
-	if (subject != NULL)
-		t->subject = xstrdup(subject);
-	t->san = xcalloc(nsan ? nsan : 1, sizeof(*t->san));
-	for (i = 0; i < nsan; i++)
-		t->san[i] = xstrdup(san[i]);
-	t->nsan = nsan;
-	if (connect_to != NULL) {
+	if (a->subject != NULL)
+		t->subject = xstrdup(a->subject);
+	t->san = xcalloc(a->nsan ? a->nsan : 1, sizeof(*t->san));
+	for (i = 0; i < a->nsan; i++)
+		t->san[i] = xstrdup(a->san[i]);
+	t->nsan = a->nsan;
+	if (a->connect_to != NULL) {
 		t->pool = xcalloc(1, sizeof(*t->pool));
-		t->pool[0] = xstrdup(connect_to);
+		t->pool[0] = xstrdup(a->connect_to);
 		t->npool = 1;
 	}
-	t->public_im = public_im;
-	free(san);
-	free(host);
-	rc = once_run(conf, json);
+	t->public_im = a->public_im;
+	return conf;
+}
+
+/* Free what main_probe_parse() allocated. */
+static void
+main_probe_args_free(struct probe_args *a)
+{
+	size_t	 i;
+
+	for (i = 0; i < a->nsan; i++)
+		free(a->san[i]);
+	free(a->san);
+	free(a->host);
+}
+
+/* edgeprobe probe HOST[:PORT] ...: one ad-hoc endpoint, no file. */
+static int
+main_probe(int argc, char **argv)
+{
+	struct probe_args	 a;
+	struct conf		*conf = NULL;
+	int			 rc;
+
+	if ((rc = main_probe_parse(argc, argv, &a)) == 0)
+		conf = main_probe_conf(&a);
+	main_probe_args_free(&a);
+	if (rc == 1)
+		return EXIT_OK;
+	if (conf == NULL) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	rc = once_run(conf, a.json);
 	conf_free(conf);
 	return rc;
-usage:
-	free(san);
-	usage(stderr);
-	return EXIT_USAGE;
 }
 
 /* --check-config: every error to stderr as FILE:LINE: message. */
@@ -271,12 +320,9 @@ main(int argc, char **argv)
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL,		0,			NULL, 0 }
 	};
-	struct conf_errors	 errs = { NULL, 0 };
-	struct conf		*conf;
 	const char		*path = CONF_DEFAULT_PATH;
 	int			 ch, once = 0, json = 0, check = 0;
-	int			 mirror = 0, verbose = 0, rc;
-	size_t			 i;
+	int			 mirror = 0, verbose = 0;
 
 	log_init(0, "edgeprobe", 0);
 	if (argc > 1 && strcmp(argv[1], "probe") == 0)
@@ -329,6 +375,18 @@ main(int argc, char **argv)
 		return main_check_config(path);
 	if (!once)
 		return daemon_run(path, mirror, verbose);
+
+	return main_once(path, json);
+}
+
+/* --once: load the file, probe every endpoint once, report. */
+static int
+main_once(const char *path, int json)
+{
+	struct conf_errors	 errs = { NULL, 0 };
+	struct conf		*conf;
+	size_t			 i;
+	int			 rc;
 
 	if ((conf = conf_load(path, &errs)) == NULL) {
 		for (i = 0; i < errs.n; i++)
