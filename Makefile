@@ -32,7 +32,8 @@ endif
 
 # The program, one concern per file (see README.md "Layout").
 SRCS	 = src/log.c src/xmalloc.c src/finding.c src/chain.c src/policy.c \
-	   src/result.c src/conf.c src/tlsctx.c src/probe.c src/report.c \
+	   src/result.c src/conf.c src/tlsctx.c src/probe.c src/probe_dns.c \
+	   src/probe_session.c src/probe_tls.c src/probe_bio.c src/report.c \
 	   src/logfmt.c src/check.c src/once.c src/daemon_sched.c \
 	   src/daemon_state.c src/daemon_reload.c src/sdnotify.c src/daemon.c
 MAIN	 = src/main.c
@@ -41,7 +42,7 @@ LIB	 = $(BUILD)/libedgeprobe.a
 PROG	 = $(BUILD)/edgeprobe
 
 # Test support: certificate minting and loopback servers.
-TLSRCS	 = tests/lib/mint.c tests/lib/tlsserver.c
+TLSRCS	 = tests/lib/mint.c tests/lib/tlsserver.c tests/lib/enginetest.c
 TLOBJS	 = $(TLSRCS:tests/lib/%.c=$(BUILD)/tobj/%.o)
 TLIB	 = $(BUILD)/libtest.a
 FIXTURE	 = $(BUILD)/tests/epfixture

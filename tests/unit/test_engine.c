@@ -12,85 +12,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cmocka.h>
 
 #include <openssl/ssl.h>
 
+#include "enginetest.h"
 #include "mint.h"
 #include "probe.h"
-#include "tlsctx.h"
 #include "tlsserver.h"
 
-struct got {
-	int			 done;
-	enum probe_error	 err;
-	char			 cause[256];
-	STACK_OF(X509)		*chain;
-	int			 has_tls;
-	int			 tls_version;
-	char			 version_name[16];
-	char			 cipher[64];
-	int			 cert_requested;
-	double			 handshake_ms;
-	size_t			 max_inflight;
-};
-
-struct env {
-	SSL_CTX			*ctx;
-	struct probe_engine	*eng;
-	struct mint_pki		 pki;
-	EVP_PKEY		*key;
-	X509			*leaf;
-	int			 expect;	/* callbacks before stop */
-	int			 seen;
-};
-
-static struct env	*E;
-
-static void	 on_done(struct probe_outcome *, void *);
-
-/* Record an outcome; stop the loop when every expected probe is done. */
-static void
-on_done(struct probe_outcome *o, void *arg)
-{
-	struct got	*g = arg;
-
-	g->done++;
-	g->err = o->err;
-	snprintf(g->cause, sizeof(g->cause), "%s", o->cause);
-	g->chain = o->chain;
-	o->chain = NULL;
-	g->has_tls = o->has_tls;
-	g->tls_version = o->tls_version;
-	snprintf(g->version_name, sizeof(g->version_name), "%s",
-	    o->version_name);
-	snprintf(g->cipher, sizeof(g->cipher), "%s", o->cipher);
-	g->cert_requested = o->cert_requested;
-	g->handshake_ms = o->handshake_ms;
-	if (++E->seen == E->expect)
-		probe_engine_stop(E->eng);
-}
+static struct enginetest	*E;
 
 static int
 setup(void **state)
 {
-	struct env		*e;
-	struct mint_spec	 spec;
-	char			*cause = NULL;
+	struct enginetest	*e;
 
 	e = calloc(1, sizeof(*e));
 	assert_non_null(e);
-	assert_int_equal(mint_pki_init(&e->pki, MINT_RSA, 0), 0);
-	e->key = mint_key(MINT_RSA, 2048);
-	mint_spec_edge(&spec);
-	e->leaf = mint_cert(&spec, e->key, e->pki.inter, e->pki.inter_key);
-	assert_non_null(e->leaf);
-	e->ctx = tlsctx_client(&cause);
-	assert_non_null(e->ctx);
-	e->eng = probe_engine_new(e->ctx, 8, &cause);
-	assert_non_null(e->eng);
+	assert_int_equal(enginetest_init(e, MINT_RSA, 2048), 0);
 	E = e;
 	*state = e;
 	return 0;
@@ -99,31 +40,23 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	struct env	*e = *state;
+	struct enginetest	*e = *state;
 
-	probe_engine_free(e->eng);
-	SSL_CTX_free(e->ctx);
-	X509_free(e->leaf);
-	EVP_PKEY_free(e->key);
-	mint_pki_free(&e->pki);
+	enginetest_free(e);
 	free(e);
 	return 0;
 }
 
 /* Start a server presenting leaf + intermediate in the given mode. */
 static struct tlsserver *
-serve(struct env *e, enum tlsserver_mode mode, int maxv, const char *bind)
+serve(struct enginetest *e, enum tlsserver_mode mode, int maxv,
+    const char *bind)
 {
 	struct tlsserver_spec	 s;
 	struct tlsserver	*ts;
 
-	memset(&s, 0, sizeof(s));
-	s.mode = mode;
+	enginetest_spec(e, mode, &s);
 	s.bind = bind;
-	s.leaf = e->leaf;
-	s.key = e->key;
-	s.extra = &e->pki.inter;
-	s.nextra = 1;
 	s.max_version = maxv;
 	ts = tlsserver_start(&s);
 	assert_non_null(ts);
@@ -132,42 +65,30 @@ serve(struct env *e, enum tlsserver_mode mode, int maxv, const char *bind)
 
 /* Probe one address:port and run the loop until it is done. */
 static void
-probe_one(struct env *e, const char *addr, int port, int timeout_ms,
-    struct got *g)
+probe_one(struct enginetest *e, const char *addr, int port, int timeout_ms,
+    struct enginetest_got *g)
 {
 	struct probe_req	 req;
 
-	memset(g, 0, sizeof(*g));
 	memset(&req, 0, sizeof(req));
 	req.address = addr;
 	req.port = port;
 	req.sni = "sip.contoso.com";
 	req.timeout_ms = timeout_ms;
-	e->expect = 1;
-	e->seen = 0;
-	probe_start(e->eng, &req, on_done, g);
+	enginetest_start(e, &req, g);
 	/* The callback never runs inside probe_start(). */
 	assert_int_equal(g->done, 0);
-	assert_int_equal(probe_engine_run(e->eng), 0);
+	assert_int_equal(enginetest_run(e), 0);
 	assert_int_equal(g->done, 1);
-}
-
-static double
-now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
 /* A normal server: OK, the chain exactly as sent, TLS 1.3. */
 static void
 test_ok_chain_as_sent(void **state)
 {
-	struct env		*e = *state;
+	struct enginetest	*e = *state;
 	struct tlsserver	*ts = serve(e, TS_TLS, 0, NULL);
-	struct got		 g;
+	struct enginetest_got	 g;
 
 	probe_one(e, "127.0.0.1", tlsserver_port(ts), 5000, &g);
 	assert_int_equal(g.err, PROBE_OK);
@@ -188,9 +109,9 @@ test_ok_chain_as_sent(void **state)
 static void
 test_tls12(void **state)
 {
-	struct env		*e = *state;
+	struct enginetest	*e = *state;
 	struct tlsserver	*ts = serve(e, TS_TLS, TLS1_2_VERSION, NULL);
-	struct got		 g;
+	struct enginetest_got	 g;
 
 	probe_one(e, "127.0.0.1", tlsserver_port(ts), 5000, &g);
 	assert_int_equal(g.err, PROBE_OK);
@@ -204,25 +125,22 @@ test_tls12(void **state)
 static void
 test_legacy_tls10_sha1_1024(void **state)
 {
-	struct env		*e = *state;
+	struct enginetest	*e = *state;
 	struct mint_spec	 spec;
 	struct tlsserver_spec	 s;
 	struct tlsserver	*ts;
 	EVP_PKEY		*k;
 	X509			*leaf;
-	struct got		 g;
+	struct enginetest_got	 g;
 
 	k = mint_key(MINT_RSA, 1024);
 	mint_spec_edge(&spec);
 	spec.md = "sha1";
 	leaf = mint_cert(&spec, k, e->pki.inter, e->pki.inter_key);
 	assert_non_null(leaf);
-	memset(&s, 0, sizeof(s));
-	s.mode = TS_TLS;
+	enginetest_spec(e, TS_TLS, &s);
 	s.leaf = leaf;
 	s.key = k;
-	s.extra = &e->pki.inter;
-	s.nextra = 1;
 	s.min_version = TLS1_VERSION;
 	s.max_version = TLS1_VERSION;
 	ts = tlsserver_start(&s);
@@ -242,10 +160,10 @@ test_legacy_tls10_sha1_1024(void **state)
 static void
 test_require_cert_tls12(void **state)
 {
-	struct env		*e = *state;
+	struct enginetest	*e = *state;
 	struct tlsserver	*ts = serve(e, TS_REQUIRE_CERT, TLS1_2_VERSION,
 				    NULL);
-	struct got		 g;
+	struct enginetest_got	 g;
 
 	probe_one(e, "127.0.0.1", tlsserver_port(ts), 5000, &g);
 	assert_int_equal(g.err, PROBE_HANDSHAKE_FAILED);
@@ -263,10 +181,10 @@ test_require_cert_tls12(void **state)
 static void
 test_require_cert_tls13(void **state)
 {
-	struct env		*e = *state;
+	struct enginetest	*e = *state;
 	struct tlsserver	*ts = serve(e, TS_REQUIRE_CERT, TLS1_3_VERSION,
 				    NULL);
-	struct got		 g;
+	struct enginetest_got	 g;
 
 	probe_one(e, "127.0.0.1", tlsserver_port(ts), 5000, &g);
 	assert_int_equal(g.err, PROBE_HANDSHAKE_FAILED);
@@ -281,17 +199,12 @@ test_require_cert_tls13(void **state)
 static void
 test_optional_cert_request(void **state)
 {
-	struct env		*e = *state;
+	struct enginetest	*e = *state;
 	struct tlsserver_spec	 s;
 	struct tlsserver	*ts;
-	struct got		 g;
+	struct enginetest_got	 g;
 
-	memset(&s, 0, sizeof(s));
-	s.mode = TS_TLS;
-	s.leaf = e->leaf;
-	s.key = e->key;
-	s.extra = &e->pki.inter;
-	s.nextra = 1;
+	enginetest_spec(e, TS_TLS, &s);
 	s.max_version = TLS1_2_VERSION;
 	s.request_cert = 1;
 	ts = tlsserver_start(&s);
@@ -307,8 +220,8 @@ test_optional_cert_request(void **state)
 static void
 test_connect_refused(void **state)
 {
-	struct env	*e = *state;
-	struct got	 g;
+	struct enginetest	*e = *state;
+	struct enginetest_got	 g;
 
 	probe_one(e, "127.0.0.1", tlsserver_closed_port("127.0.0.1"), 5000,
 	    &g);
@@ -323,13 +236,13 @@ test_connect_refused(void **state)
 static void
 test_silent_timeout(void **state)
 {
-	struct env		*e = *state;
+	struct enginetest	*e = *state;
 	struct tlsserver	*ts = serve(e, TS_SILENT, 0, NULL);
-	struct got		 g;
-	double			 t0 = now_ms(), dt;
+	struct enginetest_got	 g;
+	double			 t0 = enginetest_now_ms(), dt;
 
 	probe_one(e, "127.0.0.1", tlsserver_port(ts), 700, &g);
-	dt = now_ms() - t0;
+	dt = enginetest_now_ms() - t0;
 	assert_int_equal(g.err, PROBE_TIMEOUT);
 	assert_non_null(strstr(g.cause, "no certificate received"));
 	assert_true(dt >= 690.0 && dt < 1500.0);
@@ -341,13 +254,13 @@ test_silent_timeout(void **state)
 static void
 test_trickle_timeout(void **state)
 {
-	struct env		*e = *state;
+	struct enginetest	*e = *state;
 	struct tlsserver	*ts = serve(e, TS_TRICKLE, 0, NULL);
-	struct got		 g;
-	double			 t0 = now_ms(), dt;
+	struct enginetest_got	 g;
+	double			 t0 = enginetest_now_ms(), dt;
 
 	probe_one(e, "127.0.0.1", tlsserver_port(ts), 2500, &g);
-	dt = now_ms() - t0;
+	dt = enginetest_now_ms() - t0;
 	assert_int_equal(g.err, PROBE_TIMEOUT);
 	assert_true(dt >= 2490.0 && dt < 3500.0);
 	sk_X509_pop_free(g.chain, X509_free);
@@ -367,9 +280,9 @@ test_handshake_failures(void **state)
 		{ TS_HTTP,	"does not speak TLS" },
 		{ TS_ALERT,	"handshake failure" },
 	};
-	struct env		*e = *state;
+	struct enginetest	*e = *state;
 	struct tlsserver	*ts;
-	struct got		 g;
+	struct enginetest_got	 g;
 	size_t			 i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -390,9 +303,9 @@ test_handshake_failures(void **state)
 static void
 test_reset(void **state)
 {
-	struct env		*e = *state;
+	struct enginetest	*e = *state;
 	struct tlsserver	*ts = serve(e, TS_RST, 0, NULL);
-	struct got		 g;
+	struct enginetest_got	 g;
 
 	probe_one(e, "127.0.0.1", tlsserver_port(ts), 5000, &g);
 	assert_int_equal(g.err, PROBE_HANDSHAKE_FAILED);
@@ -405,9 +318,9 @@ test_reset(void **state)
 static void
 test_ipv6(void **state)
 {
-	struct env		*e = *state;
+	struct enginetest	*e = *state;
 	struct tlsserver	*ts = serve(e, TS_TLS, 0, "::1");
-	struct got		 g;
+	struct enginetest_got	 g;
 
 	probe_one(e, "::1", tlsserver_port(ts), 5000, &g);
 	assert_int_equal(g.err, PROBE_OK);
@@ -438,7 +351,7 @@ on_conc(struct probe_outcome *o, void *arg)
 static void
 test_concurrency_cap(void **state)
 {
-	struct env		*e = *state;
+	struct enginetest	*e = *state;
 	struct tlsserver	*ts[3];
 	struct probe_req	 req;
 	int			 i;
@@ -496,7 +409,7 @@ on_resolved(const char *name, struct strlist *addrs, const char *error,
 static void
 test_resolve_numeric_and_hosts(void **state)
 {
-	struct env	*e = *state;
+	struct enginetest	*e = *state;
 	struct resolved	 r;
 
 	memset(&r, 0, sizeof(r));
@@ -546,7 +459,7 @@ on_stop_timer(void *arg)
 static void
 test_free_with_probes_in_flight(void **state)
 {
-	struct env		*e = *state;
+	struct enginetest	*e = *state;
 	struct tlsserver	*ts = serve(e, TS_SILENT, 0, NULL);
 	struct probe_engine	*eng;
 	struct probe_timer	*t;
