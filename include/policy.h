@@ -4,6 +4,12 @@
  * policy_evaluate() turns a chain, exactly as a server presented it, into
  * findings. It does no I/O and reads no clock: the time of judgement is a
  * parameter, so it can be unit-tested at any date and fuzzed with any bytes.
+ *
+ * The judgement is split by concern: policy_eval.c (one evaluation's state
+ * and message labels), policy_trust.c, policy_names.c, policy_dates.c,
+ * policy_eku.c, policy_crypto.c and policy_pool.c. This header includes the
+ * headers of those parts that declare functions other modules call
+ * (policy_days_left, policy_host_match, policy_pool).
  */
 #ifndef EDGEPROBE_POLICY_H
 #define EDGEPROBE_POLICY_H
@@ -13,6 +19,10 @@
 #include <openssl/x509.h>
 
 #include "finding.h"
+/* The parts whose functions other modules call, declared by their owners. */
+#include "policy_dates.h"
+#include "policy_names.h"
+#include "policy_pool.h"
 
 struct result;
 
@@ -38,21 +48,5 @@ struct policy {
  */
 int	policy_evaluate(const struct policy *, STACK_OF(X509) *, X509_STORE *,
 	    time_t, struct findings *, long long *);
-
-/* floor((notAfter - now) / 86400); 0 on success, -1 on an unreadable time. */
-int	policy_days_left(X509 *, time_t, long long *);
-
-/*
- * RFC 6125 style host-name match of name against the DNS SANs only: a
- * wildcard is a whole leftmost label followed by at least two labels and
- * covers exactly one label. Returns 1 on a match.
- */
-int	policy_host_match(const char *pattern, const char *name);
-
-/*
- * POOL_MISMATCH: given the results of one target, add the finding to each
- * result on a port where the members presented different leaves.
- */
-void	policy_pool(struct result *const *, size_t);
 
 #endif
