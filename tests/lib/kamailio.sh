@@ -29,6 +29,8 @@
 #		in OUT (nothing else: -quiet), s_client's stderr (its errors
 #		and alerts) in OUT.err. Waits at most 5 s for a status line
 #		or an error, then closes. The exit status is s_client's.
+#	kam_request ADDR PORT METHOD OUT [OPENSSL_ARG...]
+#		the same with another method (MESSAGE: 403 Forbidden)
 #	kam_handshake ADDR PORT OUT [OPENSSL_ARG...]
 #		a handshake alone (`openssl s_client`, stdin /dev/null, 15 s
 #		at most): its report in OUT ("Acceptable client certificate
@@ -118,8 +120,8 @@ EOF
 		    KAM_PID=$(cat "$KAM_DIR/kamailio.pid") &&
 		    [ -n "$KAM_PID" ]; then
 			KAM_ADDR=$_ka
-			kam_watchdog "$KAM_PID"
-			KAM_ALL="$KAM_ALL $KAM_PID:$KAM_WATCHDOG:$KAM_DIR"
+			watchdog "$KAM_PID" "${KAM_LIFETIME:-600}"
+			KAM_ALL="$KAM_ALL $KAM_PID:$WATCHDOG_PID:$KAM_DIR"
 			atexit kam_stop
 			return 0
 		fi
@@ -172,7 +174,7 @@ kam_wait() {
 	*)	_kw="$2:$3" ;;
 	esac
 	_ki=0
-	while [ $_ki -lt 100 ] && kill -0 "$1" 2>/dev/null; do
+	while [ $_ki -lt 100 ] && alive "$1"; do
 		if ss -Hltn "sport = :$3" 2>/dev/null | awk '{ print $4 }' |
 		    grep -qxF "$_kw"; then
 			return 0
@@ -183,27 +185,11 @@ kam_wait() {
 	return 1
 }
 
-# kam_watchdog PID: stop PID's group after KAM_LIFETIME seconds or once
-# this shell is gone; sets KAM_WATCHDOG.
-kam_watchdog() {
-	_kself=$$
-	(
-		_i=0
-		while [ $_i -lt "${KAM_LIFETIME:-600}" ] &&
-		    kill -0 "$_kself" 2>/dev/null && kill -0 "$1" 2>/dev/null; do
-			sleep 1
-			_i=$((_i + 1))
-		done
-		kill -TERM -- "-$1" 2>/dev/null
-	) </dev/null >/dev/null 2>&1 &
-	KAM_WATCHDOG=$!
-}
-
 # kam_kill PID: SIGTERM to PID's process group, SIGKILL after 5 s.
 kam_kill() {
 	kill -TERM -- "-$1" 2>/dev/null || kill -TERM "$1" 2>/dev/null
 	_ki=0
-	while [ $_ki -lt 50 ] && kill -0 "$1" 2>/dev/null; do
+	while [ $_ki -lt 50 ] && alive "$1"; do
 		sleep 0.1
 		_ki=$((_ki + 1))
 	done
@@ -223,26 +209,33 @@ kam_stop() {
 	KAM_ALL=""
 }
 
-# kam_options ADDR PORT OUT [OPENSSL_ARG...]: one OPTIONS through
-# openssl s_client (see above).
+# kam_options ADDR PORT OUT [OPENSSL_ARG...]: one OPTIONS (see above).
 kam_options() {
-	_ko=$3
+	_kr1=$1 _kr2=$2 _kr3=$3
+	shift 3
+	kam_request "$_kr1" "$_kr2" OPTIONS "$_kr3" "$@"
+}
+
+# kam_request ADDR PORT METHOD OUT [OPENSSL_ARG...]: one request through
+# openssl s_client (see above).
+kam_request() {
+	_km=$3 _ko=$4
 	case "$1" in
 	*:*)	_kc="[$1]:$2" ;;
 	*)	_kc="$1:$2" ;;
 	esac
-	shift 3
+	shift 4
 	rm -f "$_ko" "$_ko.err"
 	: >"$_ko"
 	{
-		printf 'OPTIONS sip:%s;transport=tls SIP/2.0\r\n' "$_kc"
+		printf '%s sip:%s;transport=tls SIP/2.0\r\n' "$_km" "$_kc"
 		printf 'Via: SIP/2.0/TLS %s;rport;branch=z9hG4bK%s\r\n' \
 		    "$_kc" "$$"
 		printf 'Max-Forwards: 70\r\n'
 		printf 'From: <sip:edgeprobe@sip.fabrikam.com>;tag=%s\r\n' "$$"
 		printf 'To: <sip:%s>\r\n' "$_kc"
 		printf 'Call-ID: %s-%s@edgeprobe.test\r\n' "$$" "$(date +%s)"
-		printf 'CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n'
+		printf 'CSeq: 1 %s\r\nContent-Length: 0\r\n\r\n' "$_km"
 		# stdin stays open until a status line or an error came
 		# back (5 s at most): s_client closes the connection at its
 		# EOF.
