@@ -143,6 +143,10 @@ dns_start() {
 		    --log-queries --log-facility="$DNS_LOG" \
 		    </dev/null >"$DNS_DIR/dnsmasq.out" 2>&1 &
 		DNS_PID=$!
+		# Watched and stopped on exit from now on, not once ready.
+		watchdog "$DNS_PID" "${DNS_LIFETIME:-600}"
+		DNS_WATCHDOG=$WATCHDOG_PID
+		atexit dns_stop
 		_di=0
 		while [ $_di -lt 100 ] && alive "$DNS_PID" &&
 		    ! grep -q 'started, version' "$DNS_LOG" 2>/dev/null; do
@@ -151,17 +155,12 @@ dns_start() {
 		done
 		if alive "$DNS_PID" &&
 		    grep -q 'started, version' "$DNS_LOG" 2>/dev/null; then
-			watchdog "$DNS_PID" "${DNS_LIFETIME:-600}"
-			DNS_WATCHDOG=$WATCHDOG_PID
 			DNS_RESOLVER=127.0.0.1:$DNS_PORT
 			echo "nameserver 127.0.0.1:$DNS_PORT" >"$DNS_DIR/resolv.conf"
 			DNS_RESOLV_CONF=$DNS_DIR/resolv.conf
-			atexit dns_stop
 			return 0
 		fi
-		kill "$DNS_PID" 2>/dev/null
-		wait "$DNS_PID" 2>/dev/null
-		DNS_PID=""
+		dns_stop
 		# A port given is not retried; a port picked is.
 		[ "$_dp" -ne 0 ] && break
 	done

@@ -108,24 +108,28 @@ EOF
 		KAM_LOG=$KAM_DIR/kamailio.log
 		rm -f "$KAM_DIR/kamailio.pid"
 		# Its own process group, so that stopping it reaches its
-		# children; -DD keeps the creator in the foreground.
-		# children; -DD keeps the creator in the foreground. setsid
-		# execs it, or forks and waits (-w) when it must: the pid file
-		# names the process group either way.
-		setsid -w "$KAMAILIO" -DD -E -f "$KAM_DIR/kamailio.cfg" \
+		# children; -DD keeps the creator in the foreground. A job of
+		# a shell without job control leads no process group, so
+		# setsid execs: $! is Kamailio and its group.
+		setsid "$KAMAILIO" -DD -E -f "$KAM_DIR/kamailio.cfg" \
 		    -P "$KAM_DIR/kamailio.pid" -Y "$KAM_DIR/run" \
 		    -w "$KAM_DIR" -m 16 -M 4 </dev/null >"$KAM_LOG" 2>&1 &
 		KAM_PID=$!
-		if kam_wait "$KAM_PID" "$_ka" "$KAM_PORT" &&
-		    KAM_PID=$(cat "$KAM_DIR/kamailio.pid") &&
-		    [ -n "$KAM_PID" ]; then
+		# Watched and stopped on exit from now on, not once ready.
+		watchdog "$KAM_PID" "${KAM_LIFETIME:-600}"
+		KAM_ALL="$KAM_ALL $KAM_PID:$WATCHDOG_PID:$KAM_DIR"
+		atexit kam_stop
+		if kam_wait "$KAM_PID" "$_ka" "$KAM_PORT"; then
 			KAM_ADDR=$_ka
-			watchdog "$KAM_PID" "${KAM_LIFETIME:-600}"
-			KAM_ALL="$KAM_ALL $KAM_PID:$WATCHDOG_PID:$KAM_DIR"
-			atexit kam_stop
 			return 0
 		fi
+		kill "$WATCHDOG_PID" 2>/dev/null
 		kam_kill "$KAM_PID"
+		# Should setsid have forked all the same, the pid file
+		# names the group.
+		_kf=$(cat "$KAM_DIR/kamailio.pid" 2>/dev/null)
+		[ -n "$_kf" ] && [ "$_kf" != "$KAM_PID" ] && kam_kill "$_kf"
+		KAM_ALL=${KAM_ALL% "$KAM_PID:$WATCHDOG_PID:$KAM_DIR"}
 		# A port given is not retried; a port picked is.
 		[ "$_kp" -ne 0 ] && break
 	done
@@ -166,8 +170,11 @@ request_route {
 EOF
 }
 
-# kam_wait PID ADDR PORT: wait at most 10 s for ADDR:PORT to listen while
-# PID lives; 0 when it does.
+# kam_wait PID ADDR PORT: wait at most 10 s, while PID lives, for ADDR:PORT
+# to listen in the hands of a child of PID; 0 then. The creator binds the
+# socket before it forks its TCP processes: a port that listens is not
+# yet a Kamailio that serves. Without ss -p's process names (another
+# user's processes), a listening port is taken as ready.
 kam_wait() {
 	case "$2" in
 	*:*)	_kw="[$2]:$3" ;;
@@ -175,10 +182,15 @@ kam_wait() {
 	esac
 	_ki=0
 	while [ $_ki -lt 100 ] && alive "$1"; do
-		if ss -Hltn "sport = :$3" 2>/dev/null | awk '{ print $4 }' |
-		    grep -qxF "$_kw"; then
-			return 0
-		fi
+		_ks=$(ss -Hltnp "sport = :$3" 2>/dev/null |
+		    awk -v a="$_kw" '$4 == a { print $6 }')
+		case "$_ks" in
+		"")	;;
+		*pid=*)	echo "$_ks" | tr ')' '\n' |
+			    sed -n 's/.*pid=\([0-9]*\),.*/\1/p' |
+			    grep -qvxF "$1" && return 0 ;;
+		*)	return 0 ;;
+		esac
 		sleep 0.1
 		_ki=$((_ki + 1))
 	done
