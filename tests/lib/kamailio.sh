@@ -14,7 +14,9 @@
 #		  require  require_certificate = yes, verify_certificate =
 #		           yes: no certificate, or one that does not verify
 #		           against CA, aborts the handshake
-#		Waits at most 10 s for the port to listen; 0 when it does.
+#		Waits at most 10 s for the port to listen in the hands of its
+#		TCP process; 0 then. Watched from its launch: stopped on exit
+#		even when the start fails half-way.
 #		Sets KAM_ADDR, KAM_PORT, KAM_PID (the main process, leader of
 #		its own process group), KAM_DIR (its private directory:
 #		kamailio.cfg, tls.cfg, the pid file, the runtime dir) and
