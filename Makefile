@@ -35,7 +35,8 @@ SRCS	 = src/log.c src/xmalloc.c src/finding.c src/chain.c src/policy.c \
 	   src/policy_eval.c src/policy_trust.c src/policy_names.c \
 	   src/policy_dates.c src/policy_eku.c src/policy_crypto.c \
 	   src/policy_pool.c \
-	   src/result.c src/conf.c src/tlsctx.c src/probe.c src/probe_dns.c \
+	   src/result.c src/conf.c src/conf_err.c src/conf_keys.c \
+	   src/conf_target.c src/tlsctx.c src/probe.c src/probe_dns.c \
 	   src/probe_session.c src/probe_tls.c src/probe_bio.c src/report.c \
 	   src/logfmt.c src/check.c src/once.c src/daemon_sched.c \
 	   src/daemon_state.c src/daemon_reload.c src/sdnotify.c src/daemon.c
@@ -106,7 +107,8 @@ FUZZ_POLICY_SRCS = tests/fuzz/fuzz_policy.c src/chain.c src/policy.c \
 	   src/policy_dates.c src/policy_eku.c src/policy_crypto.c \
 	   src/policy_pool.c \
 	   src/finding.c src/result.c src/xmalloc.c src/log.c tests/lib/mint.c
-FUZZ_CONF_SRCS = tests/fuzz/fuzz_conf.c src/conf.c src/xmalloc.c src/log.c
+FUZZ_CONF_SRCS = tests/fuzz/fuzz_conf.c src/conf.c src/conf_err.c \
+	   src/conf_keys.c src/conf_target.c src/xmalloc.c src/log.c
 
 build/fuzz/fuzz_policy: $(FUZZ_POLICY_SRCS)
 	@mkdir -p $(@D)

@@ -1,0 +1,191 @@
+/*
+ * conf_target.c: the "targets" list of a configuration.
+ *
+ * Each target starts from the global values it may override, is walked
+ * against the target keys of conf_keys[], then checked as a whole (a name
+ * and a host, days in order). Names are unique across the list: a
+ * duplicate is reported at the second name, with the line of the first.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libconfig.h>
+
+#include "conf.h"
+#include "conf_err.h"
+#include "conf_keys.h"
+#include "conf_target.h"
+#include "xmalloc.h"
+
+/* A target name and where it was set, for the duplicate check. */
+struct conf_name {
+	const char		*name;
+	const config_setting_t	*setting;
+	size_t			 index;
+};
+
+static const int conf_default_ports[] = { 443, 5061 };
+
+static void	 conf_target(struct conf_ctx *, const config_setting_t *,
+		    size_t, struct conf_target *);
+static int	 conf_name_cmp(const void *, const void *);
+static void	 conf_check_names(struct conf_ctx *, struct conf_name *,
+		    size_t);
+
+/* The list of targets, then the duplicate names across them. */
+void
+conf_target_list(struct conf_ctx *ctx, const config_setting_t *s)
+{
+	struct conf		*conf = ctx->conf;
+	struct conf_name	*names;
+	const config_setting_t	*e, *name;
+	size_t			 i, n, nnames = 0;
+
+	n = (size_t)config_setting_length(s);
+	if (n == 0) {
+		conf_err(&ctx->err, s, "\"targets\" is empty: at least one "
+		    "target is required");
+		return;
+	}
+	conf->targets = xcalloc(n, sizeof(*conf->targets));
+	names = xcalloc(n, sizeof(*names));
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(s, (unsigned int)i);
+		conf_target_init(conf, &conf->targets[i]);
+		conf->ntargets++;
+		if (!config_setting_is_group(e)) {
+			conf_err(&ctx->err, e, "target #%zu must be a group: "
+			    "{ name = \"...\"; host = \"...\"; }", i + 1);
+			continue;
+		}
+		conf_target(ctx, e, i, &conf->targets[i]);
+		if (conf->targets[i].name != NULL &&
+		    (name = config_setting_get_member(e, "name")) != NULL) {
+			names[nnames].name = conf->targets[i].name;
+			names[nnames].setting = name;
+			names[nnames].index = i;
+			nnames++;
+		}
+	}
+	conf_check_names(ctx, names, nnames);
+	free(names);
+}
+
+/* One target: its settings over the inherited globals, then its checks. */
+static void
+conf_target(struct conf_ctx *ctx, const config_setting_t *s, size_t index,
+    struct conf_target *t)
+{
+	const config_setting_t	*seen[K_MAX], *name;
+	const char		*v;
+	char			*label, *where;
+	int			 bad = 0;
+
+	t->line = (int)config_setting_source_line(s);
+	name = config_setting_get_member(s, "name");
+	if (name != NULL && config_setting_type(name) == CONFIG_TYPE_STRING &&
+	    *(v = config_setting_get_string(name)) != '\0')
+		label = conf_err_quote(v);
+	else
+		xasprintf(&label, "#%zu", index + 1);
+	xasprintf(&where, " in target %s", label);
+
+	memset(seen, 0, sizeof(seen));
+	ctx->where = where;
+	ctx->scope = CONF_TARGET;
+	conf_keys_walk(ctx, s, t, seen, &bad);
+
+	if (seen[K_NAME] == NULL && (bad & 1 << K_NAME) == 0)
+		conf_err(&ctx->err, s, "target %s has no \"name\"", label);
+	if (seen[K_HOST] == NULL && (bad & 1 << K_HOST) == 0)
+		conf_err(&ctx->err, s, "target %s has no \"host\"", label);
+	if (t->sni == NULL && t->host != NULL)
+		t->sni = xstrdup(t->host);
+	if ((seen[K_WARN_DAYS] != NULL || seen[K_CRIT_DAYS] != NULL) &&
+	    (bad & (1 << K_WARN_DAYS | 1 << K_CRIT_DAYS)) == 0)
+		conf_keys_check_days(ctx, t->warn_days, t->crit_days, seen);
+
+	ctx->where = "";
+	ctx->scope = CONF_GLOBAL;
+	free(where);
+	free(label);
+}
+
+/* A target with the global defaults applied and nothing of its own. */
+void
+conf_target_init(const struct conf *conf, struct conf_target *t)
+{
+	memset(t, 0, sizeof(*t));
+	conf_keys_inherit(conf, t);
+	memcpy(t->ports, conf_default_ports, sizeof(conf_default_ports));
+	t->nports = sizeof(conf_default_ports) / sizeof(*conf_default_ports);
+}
+
+/* Free what a target owns. */
+void
+conf_target_clear(struct conf_target *t)
+{
+	size_t	 i;
+
+	free(t->name);
+	free(t->host);
+	free(t->sni);
+	free(t->subject);
+	for (i = 0; i < t->nsan; i++)
+		free(t->san[i]);
+	free(t->san);
+	for (i = 0; i < t->npool; i++)
+		free(t->pool[i]);
+	free(t->pool);
+}
+
+/* Order target names, then by position, so duplicates are adjacent. */
+static int
+conf_name_cmp(const void *a, const void *b)
+{
+	const struct conf_name	*na = a, *nb = b;
+	int			 rc;
+
+	if ((rc = strcmp(na->name, nb->name)) != 0)
+		return rc;
+	if (na->index != nb->index)
+		return na->index < nb->index ? -1 : 1;
+	return 0;
+}
+
+/*
+ * Report every target whose name was used before, at its own name setting.
+ * Sorting keeps this O(n log n): configurations have 100,000 targets.
+ */
+static void
+conf_check_names(struct conf_ctx *ctx, struct conf_name *names, size_t n)
+{
+	const config_setting_t	*first;
+	const char		*ffile, *file;
+	size_t			 i, f;
+	char			*q;
+
+	if (n > 1)
+		qsort(names, n, sizeof(*names), conf_name_cmp);
+	for (i = 1, f = 0; i < n; i++) {
+		if (strcmp(names[i].name, names[f].name) != 0) {
+			f = i;
+			continue;
+		}
+		first = names[f].setting;
+		ffile = conf_err_file(&ctx->err, first);
+		file = conf_err_file(&ctx->err, names[i].setting);
+		q = conf_err_quote(names[i].name);
+		if (strcmp(ffile, file) == 0)
+			conf_err(&ctx->err, names[i].setting,
+			    "duplicate target "
+			    "name %s (first at line %u)", q,
+			    config_setting_source_line(first));
+		else
+			conf_err(&ctx->err, names[i].setting,
+			    "duplicate target "
+			    "name %s (first at %s:%u)", q, ffile,
+			    config_setting_source_line(first));
+		free(q);
+	}
+}
