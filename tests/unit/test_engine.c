@@ -624,30 +624,34 @@ assert_partner_names(const struct enginetest_got *g)
 	assert_string_equal(g->acceptable_cas.v[1], partner_names[1]);
 }
 
-/* We present the partner's certificate and chain: accepted, both TLS. */
+/*
+ * Probe the partner's MTLS Edge in TLS 1.2, then 1.3, presenting leaf and
+ * chain with the partner's key: each time the
+ * outcome is want_err with cause want_cause exactly, we presented the
+ * certificate, the request's names came, the server's chain was captured.
+ */
 static void
-test_mtls_accepted(void **state)
+probe_mtls_both(struct enginetest *e, const struct partner *pt, X509 *leaf,
+    STACK_OF(X509) *chain, enum probe_error want_err, const char *want_cause)
 {
 	static const int	 versions[] = { TLS1_2_VERSION, TLS1_3_VERSION };
 	static const char *const names[] = { "TLSv1.2", "TLSv1.3" };
-	struct enginetest	*e = *state;
-	struct partner		 pt;
 	struct ident		 id;
 	struct tlsserver	*ts;
 	struct enginetest_got	 g;
 	size_t			 i;
 
-	partner_init(&pt);
-	id.cert = pt.leaf;
-	id.chain = pt.chain;
-	id.key = pt.key;
+	id.cert = leaf;
+	id.chain = chain;
+	id.key = pt->key;
 	for (i = 0; i < 2; i++) {
-		ts = serve_mtls(e, &pt, versions[i]);
+		ts = serve_mtls(e, pt, versions[i]);
 		probe_as(e, "127.0.0.1", tlsserver_port(ts), 5000, &id, &g);
-		if (g.err != PROBE_OK)
+		if (g.err != want_err || strcmp(g.cause, want_cause) != 0)
 			fail_msg("%s: err %d cause \"%s\"", names[i],
 			    (int)g.err, g.cause);
 		assert_string_equal(g.version_name, names[i]);
+		assert_int_equal(g.has_tls, 1);
 		assert_int_equal(g.cert_requested, 1);
 		assert_int_equal(g.client_cert_sent, 1);
 		assert_partner_names(&g);
@@ -658,6 +662,17 @@ test_mtls_accepted(void **state)
 		strlist_free(&g.acceptable_cas);
 		tlsserver_stop(ts);
 	}
+}
+
+/* We present the partner's certificate and chain: accepted, both TLS. */
+static void
+test_mtls_accepted(void **state)
+{
+	struct enginetest	*e = *state;
+	struct partner		 pt;
+
+	partner_init(&pt);
+	probe_mtls_both(e, &pt, pt.leaf, pt.chain, PROBE_OK, "");
 	partner_free(&pt);
 }
 
@@ -690,43 +705,19 @@ test_mtls_chain_needed(void **state)
 }
 
 /*
- * A certificate from another CA: MTLS_REJECTED
- * with the server's alert, after our Certificate in TLS 1.2 and after our
- * Finished, in the confirmation window, in TLS 1.3.
+ * A certificate from another CA: MTLS_REJECTED with the server's alert,
+ * after our Certificate in TLS 1.2 and after our Finished, in the
+ * confirmation window, in TLS 1.3.
  */
 static void
 test_mtls_rejected(void **state)
 {
-	static const int	 versions[] = { TLS1_2_VERSION, TLS1_3_VERSION };
-	static const char *const names[] = { "TLSv1.2", "TLSv1.3" };
 	struct enginetest	*e = *state;
 	struct partner		 pt;
-	struct ident		 id;
-	struct tlsserver	*ts;
-	struct enginetest_got	 g;
-	size_t			 i;
 
 	partner_init(&pt);
-	id.cert = pt.rogue_leaf;
-	id.chain = pt.rogue_chain;
-	id.key = pt.key;
-	for (i = 0; i < 2; i++) {
-		ts = serve_mtls(e, &pt, versions[i]);
-		probe_as(e, "127.0.0.1", tlsserver_port(ts), 5000, &id, &g);
-		if (g.err != PROBE_MTLS_REJECTED ||
-		    strcmp(g.cause, "unknown CA") != 0)
-			fail_msg("%s: err %d cause \"%s\"", names[i],
-			    (int)g.err, g.cause);
-		assert_string_equal(g.version_name, names[i]);
-		assert_int_equal(g.cert_requested, 1);
-		assert_int_equal(g.client_cert_sent, 1);
-		assert_int_equal(g.has_tls, 1);
-		assert_partner_names(&g);
-		assert_int_equal(sk_X509_num(g.chain), 2);
-		sk_X509_pop_free(g.chain, X509_free);
-		strlist_free(&g.acceptable_cas);
-		tlsserver_stop(ts);
-	}
+	probe_mtls_both(e, &pt, pt.rogue_leaf, pt.rogue_chain,
+	    PROBE_MTLS_REJECTED, "unknown CA");
 	partner_free(&pt);
 }
 
