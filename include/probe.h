@@ -19,6 +19,9 @@
 
 /* The longest chain kept: a hostile server may send hundreds. */
 #define PROBE_MAX_CHAIN		64
+/* The CA names kept of a CertificateRequest, and the bytes of each. */
+#define PROBE_MAX_CAS		64
+#define PROBE_MAX_CA_LEN	1024
 
 struct probe_engine;
 struct probe_timer;
@@ -28,13 +31,24 @@ struct probe_req {
 	int		 port;
 	const char	*sni;		/* NULL or "": no SNI */
 	int		 timeout_ms;	/* connect + handshake */
+	/*
+	 * An optional client identity, presented (leaf, then client_chain)
+	 * only when the server sends a CertificateRequest. Borrowed: loaded
+	 * before the loop, it must outlive the probe's callback. NULL
+	 * client_cert or client_key: none, we answer with no certificate.
+	 */
+	X509		*client_cert;
+	STACK_OF(X509)	*client_chain;	/* intermediates, or NULL */
+	EVP_PKEY	*client_key;
 };
 
 enum probe_error {
 	PROBE_OK = 0,
 	PROBE_CONNECT_FAILED,
 	PROBE_TIMEOUT,
-	PROBE_HANDSHAKE_FAILED
+	PROBE_HANDSHAKE_FAILED,
+	PROBE_MTLS_REJECTED	/* we presented a client certificate and the
+				   server aborted: cause is its alert */
 };
 
 struct probe_outcome {
@@ -50,6 +64,13 @@ struct probe_outcome {
 	char			 version_name[16];
 	char			 cipher[64];
 	int			 cert_requested;	/* a CertificateRequest came */
+	struct strlist		 acceptable_cas;	/* its CA names, RFC 4514
+						   (XN_FLAG_RFC2253), in order;
+						   the first PROBE_MAX_CAS, each
+						   cut at PROBE_MAX_CA_LEN bytes;
+						   empty when none; the callback
+						   owns it (may steal: zero it) */
+	int			 client_cert_sent;	/* we presented one */
 };
 
 typedef void	(*probe_done_cb)(struct probe_outcome *, void *);

@@ -73,6 +73,11 @@ struct probe {
 	STACK_OF(X509)		*chain;		/* captured as presented */
 	int			 chain_sent;	/* how many the server sent */
 	int			 cert_requested;
+	struct strlist		 acceptable_cas;	/* of the request */
+	X509			*client_cert;	/* borrowed identity, or NULL */
+	STACK_OF(X509)		*client_chain;
+	EVP_PKEY		*client_key;
+	int			 client_cert_sent;
 	int			 read_budget;	/* left in this callback */
 
 	probe_done_cb		 done;

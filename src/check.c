@@ -216,6 +216,7 @@ check_probed(struct probe_outcome *o, void *arg)
 		findings_add(&r->findings, F_TIMEOUT, SEV_CRITICAL,
 		    "%s: %s", ep, o->cause);
 		break;
+	case PROBE_MTLS_REJECTED:	/* no identity is passed yet */
 	case PROBE_HANDSHAKE_FAILED:
 		findings_add(&r->findings, F_HANDSHAKE_FAILED, SEV_CRITICAL,
 		    "%s: %s", ep, o->cause);

@@ -100,6 +100,11 @@ probe_session_new(struct probe_engine *eng, const struct probe_req *req,
 	if (req->sni != NULL && *req->sni != '\0')
 		p->sni = xstrdup(req->sni);
 	snprintf(p->address, sizeof(p->address), "%s", req->address);
+	if (req->client_cert != NULL && req->client_key != NULL) {
+		p->client_cert = req->client_cert;
+		p->client_chain = req->client_chain;
+		p->client_key = req->client_key;
+	}
 	evtimer_assign(&p->deadline, eng->base, probe_deadline, p);
 	return p;
 }
@@ -115,6 +120,7 @@ probe_session_free(struct probe *p)
 	if (p->fd != -1)
 		close(p->fd);
 	sk_X509_pop_free(p->chain, X509_free);
+	strlist_free(&p->acceptable_cas);
 	free(p->sni);
 	free(p);
 }
@@ -376,6 +382,11 @@ probe_confirm(struct probe *p)
 		probe_wait(p, e == SSL_ERROR_WANT_READ ? EV_READ : EV_WRITE);
 		return;
 	}
+	if (e == SSL_ERROR_ZERO_RETURN && p->client_cert_sent) {
+		probe_finish(p, PROBE_MTLS_REJECTED, "the server closed the "
+		    "connection right after the handshake, without an alert");
+		return;
+	}
 	if (e == SSL_ERROR_ZERO_RETURN) {
 		probe_finish(p, PROBE_HANDSHAKE_FAILED,
 		    "the server closed the connection right after the "
@@ -401,6 +412,13 @@ probe_handshake_error(struct probe *p, int r, int e)
 	    ERR_GET_REASON(err) == SSL_R_UNEXPECTED_EOF_WHILE_READING) ||
 	    (e == SSL_ERROR_SYSCALL && errno == 0) ||
 	    e == SSL_ERROR_ZERO_RETURN;
+	if (p->client_cert_sent && (p->alert[0] != '\0' || closed)) {
+		/* We presented a certificate: the server refused it. */
+		probe_finish(p, PROBE_MTLS_REJECTED, p->alert[0] != '\0' ?
+		    p->alert : "the server closed the connection without an "
+		    "alert");
+		return;
+	}
 	if (p->alert[0] != '\0') {
 		snprintf(cause, sizeof(cause),
 		    "the server sent a fatal TLS alert%s: %s%s", after,
@@ -464,6 +482,9 @@ probe_finish(struct probe *p, enum probe_error err, const char *cause)
 			    SSL_CIPHER_get_name(c));
 	}
 	o.cert_requested = p->cert_requested;
+	o.acceptable_cas = p->acceptable_cas;
+	memset(&p->acceptable_cas, 0, sizeof(p->acceptable_cas));
+	o.client_cert_sent = p->client_cert_sent;
 
 	probe_enter_state(p, PS_DONE);
 	if (p->ev_set)
@@ -485,6 +506,7 @@ probe_finish(struct probe *p, enum probe_error err, const char *cause)
 
 	p->done(&o, p->arg);
 	sk_X509_pop_free(o.chain, X509_free);
+	strlist_free(&o.acceptable_cas);
 	free(p);
 	if (!eng->stopping)
 		probe_engine_pump(eng);

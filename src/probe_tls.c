@@ -1,9 +1,14 @@
 /*
  * probe_tls.c: the engine's OpenSSL callbacks, which capture what a probe
  * reports: the chain exactly as the server presented it, whether it asked
- * for a client certificate, and the last fatal alert it sent.
+ * for a client certificate and from which CAs, and the last fatal alert it
+ * sent; and they present the probe's client identity when it has one.
  */
 #include <stdio.h>
+#include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -17,6 +22,9 @@ static int	 probe_ssl_idx = -1;
 
 static struct probe *probe_tls_probe(const SSL *);
 static int	 probe_cert_cb(X509_STORE_CTX *, void *);
+static int	 probe_cert_request_cb(SSL *, void *);
+static void	 probe_tls_cas(struct probe *, const SSL *);
+static void	 probe_tls_identity(struct probe *, SSL *);
 static int	 probe_client_cert_cb(SSL *, X509 **, EVP_PKEY **);
 static void	 probe_info_cb(const SSL *, int, int);
 
@@ -48,6 +56,13 @@ probe_tls_ctx(SSL_CTX *ctx)
 	 * aborts afterwards (an MTLS Edge refusing us) is still judged.
 	 */
 	SSL_CTX_set_cert_verify_callback(ctx, probe_cert_cb, NULL);
+	/*
+	 * A CertificateRequest runs the cert callback first (once, when our
+	 * Certificate is due), then, only when no usable certificate is set,
+	 * the client-cert callback. The identity is set on the probe's SSL
+	 * there, not on the shared context: one SSL_CTX for every probe.
+	 */
+	SSL_CTX_set_cert_cb(ctx, probe_cert_request_cb, NULL);
 	SSL_CTX_set_client_cert_cb(ctx, probe_client_cert_cb);
 	SSL_CTX_set_info_callback(ctx, probe_info_cb);
 }
@@ -97,7 +112,82 @@ probe_cert_cb(X509_STORE_CTX *xctx, void *arg)
 	return 1;
 }
 
-/* The server asked for a client certificate: note it, send none. */
+/* The server asked for a client certificate: note its CAs, set ours. */
+static int
+probe_cert_request_cb(SSL *ssl, void *arg)
+{
+	struct probe	*p;
+
+	(void)arg;
+	if ((p = probe_tls_probe(ssl)) == NULL)
+		return 1;
+	p->cert_requested = 1;
+	probe_tls_cas(p, ssl);
+	if (p->client_cert != NULL)
+		probe_tls_identity(p, ssl);
+	return 1;
+}
+
+/*
+ * Keep the CA names of the request as RFC 4514 strings, in order. A
+ * hostile server may send thousands, or one enormous name: the first
+ * PROBE_MAX_CAS are kept, each cut at PROBE_MAX_CA_LEN bytes (the RFC 2253
+ * flags escape every byte outside printable ASCII, so a cut never splits
+ * a character and no control byte reaches a log line).
+ */
+static void
+probe_tls_cas(struct probe *p, const SSL *ssl)
+{
+	const STACK_OF(X509_NAME)	*names;
+	char				 buf[PROBE_MAX_CA_LEN + 1];
+	char				*data;
+	BIO				*bio;
+	long				 len;
+	int				 i, n;
+
+	strlist_free(&p->acceptable_cas);
+	if ((names = SSL_get0_peer_CA_list(ssl)) == NULL ||
+	    (n = sk_X509_NAME_num(names)) <= 0)
+		return;
+	if (n > PROBE_MAX_CAS)
+		n = PROBE_MAX_CAS;
+	if ((bio = BIO_new(BIO_s_mem())) == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		(void)BIO_reset(bio);
+		if (X509_NAME_print_ex(bio, sk_X509_NAME_value(names, i), 0,
+		    XN_FLAG_RFC2253) < 0)
+			continue;
+		if ((len = BIO_get_mem_data(bio, &data)) < 0)
+			len = 0;
+		if (len > PROBE_MAX_CA_LEN)
+			len = PROBE_MAX_CA_LEN;
+		memcpy(buf, data, (size_t)len);
+		buf[len] = '\0';
+		strlist_add(&p->acceptable_cas, buf);
+	}
+	BIO_free(bio);
+	ERR_clear_error();
+}
+
+/*
+ * Present the probe's identity: leaf, key and chain on this SSL only.
+ * OpenSSL then sends it if it suits the server's signature algorithms;
+ * if not, it calls probe_client_cert_cb(), which says "none".
+ */
+static void
+probe_tls_identity(struct probe *p, SSL *ssl)
+{
+	if (SSL_use_certificate(ssl, p->client_cert) == 1 &&
+	    SSL_use_PrivateKey(ssl, p->client_key) == 1 &&
+	    (p->client_chain == NULL ||
+	    SSL_set1_chain(ssl, p->client_chain) == 1))
+		p->client_cert_sent = 1;
+	else
+		ERR_clear_error();
+}
+
+/* No usable client certificate is set: send none (an empty Certificate). */
 static int
 probe_client_cert_cb(SSL *ssl, X509 **x509, EVP_PKEY **pkey)
 {
@@ -105,8 +195,10 @@ probe_client_cert_cb(SSL *ssl, X509 **x509, EVP_PKEY **pkey)
 
 	(void)x509;
 	(void)pkey;
-	if ((p = probe_tls_probe(ssl)) != NULL)
+	if ((p = probe_tls_probe(ssl)) != NULL) {
 		p->cert_requested = 1;
+		p->client_cert_sent = 0;
+	}
 	return 0;
 }
 

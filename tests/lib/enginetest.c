@@ -108,6 +108,9 @@ enginetest_done(struct probe_outcome *o, void *arg)
 	    o->version_name);
 	snprintf(g->cipher, sizeof(g->cipher), "%s", o->cipher);
 	g->cert_requested = o->cert_requested;
+	g->acceptable_cas = o->acceptable_cas;
+	memset(&o->acceptable_cas, 0, sizeof(o->acceptable_cas));
+	g->client_cert_sent = o->client_cert_sent;
 	g->handshake_ms = o->handshake_ms;
 	if (--g->et->left == 0)
 		probe_engine_stop(g->et->eng);

@@ -34,6 +34,8 @@ struct enginetest_got {
 	char			 version_name[16];
 	char			 cipher[64];
 	int			 cert_requested;
+	struct strlist		 acceptable_cas;	/* stolen: the test frees it */
+	int			 client_cert_sent;
 	double			 handshake_ms;
 	double			 at_ms;		/* enginetest_now_ms() then */
 };

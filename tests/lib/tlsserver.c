@@ -60,6 +60,7 @@ struct tlsserver {
 static int	 ts_listen(const char *, int, int *);
 static SSL_CTX	*ts_ctx(const struct tlsserver_spec *);
 static int	 ts_verify_any(int, X509_STORE_CTX *);
+static int	 ts_client_cas(SSL_CTX *, const struct tlsserver_spec *);
 static void	*ts_main(void *);
 static void	 ts_serve(struct tlsserver *, int);
 static int	 ts_wait(struct tlsserver *, int, short, int);
@@ -162,7 +163,12 @@ ts_ctx(const struct tlsserver_spec *spec)
 	for (i = 0; i < spec->nextra; i++)
 		if (SSL_CTX_add1_chain_cert(ctx, spec->extra[i]) != 1)
 			goto fail;
-	if (spec->mode == TS_REQUIRE_CERT)
+	if (spec->mode == TS_REQUIRE_CERT && spec->nclient_cas > 0) {
+		if (ts_client_cas(ctx, spec) == -1)
+			goto fail;
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER |
+		    SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+	} else if (spec->mode == TS_REQUIRE_CERT)
 		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER |
 		    SSL_VERIFY_FAIL_IF_NO_PEER_CERT, ts_verify_any);
 	else if (spec->request_cert || spec->mode == TS_TICKET_FLOOD)
@@ -171,6 +177,26 @@ ts_ctx(const struct tlsserver_spec *spec)
 fail:
 	SSL_CTX_free(ctx);
 	return NULL;
+}
+
+/*
+ * Trust exactly the given client CAs (a store of their own, not the
+ * system's) and advertise their subjects, in order.
+ */
+static int
+ts_client_cas(SSL_CTX *ctx, const struct tlsserver_spec *spec)
+{
+	X509_STORE	*store;
+	size_t		 i;
+
+	if ((store = X509_STORE_new()) == NULL)
+		return -1;
+	SSL_CTX_set_cert_store(ctx, store);
+	for (i = 0; i < spec->nclient_cas; i++)
+		if (X509_STORE_add_cert(store, spec->client_cas[i]) != 1 ||
+		    SSL_CTX_add_client_CA(ctx, spec->client_cas[i]) != 1)
+			return -1;
+	return 0;
 }
 
 /* Start listening (the port is bound before return); NULL on error. */

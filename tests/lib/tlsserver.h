@@ -53,6 +53,15 @@ struct tlsserver_spec {
 	int			 min_version;	/* 0: library default; TLS1_VERSION ok */
 	int			 max_version;	/* 0: TLS1_3_VERSION (REQUIRE_CERT: 1.2) */
 	int			 request_cert;	/* send CertificateRequest (optional) */
+	/*
+	 * TS_REQUIRE_CERT: with client_cas, the client's certificate and
+	 * chain are verified for real against these CAs, whose subjects the
+	 * CertificateRequest advertises in this order (TLS 1.2 and 1.3);
+	 * a failure is the alert OpenSSL sends (unknown CA ...). Without
+	 * them any certificate is accepted and no CA name is advertised.
+	 */
+	X509 *const		*client_cas;
+	size_t			 nclient_cas;
 };
 
 struct tlsserver;

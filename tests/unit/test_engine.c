@@ -63,10 +63,17 @@ serve(struct enginetest *e, enum tlsserver_mode mode, int maxv,
 	return ts;
 }
 
-/* Probe one address:port and run the loop until it is done. */
+/* A client identity for a probe: leaf, chain after it, key. */
+struct ident {
+	X509		*cert;
+	STACK_OF(X509)	*chain;
+	EVP_PKEY	*key;
+};
+
+/* Probe one address:port as id (NULL: none) and run until it is done. */
 static void
-probe_one(struct enginetest *e, const char *addr, int port, int timeout_ms,
-    struct enginetest_got *g)
+probe_as(struct enginetest *e, const char *addr, int port, int timeout_ms,
+    const struct ident *id, struct enginetest_got *g)
 {
 	struct probe_req	 req;
 
@@ -75,11 +82,24 @@ probe_one(struct enginetest *e, const char *addr, int port, int timeout_ms,
 	req.port = port;
 	req.sni = "sip.contoso.com";
 	req.timeout_ms = timeout_ms;
+	if (id != NULL) {
+		req.client_cert = id->cert;
+		req.client_chain = id->chain;
+		req.client_key = id->key;
+	}
 	enginetest_start(e, &req, g);
 	/* The callback never runs inside probe_start(). */
 	assert_int_equal(g->done, 0);
 	assert_int_equal(enginetest_run(e), 0);
 	assert_int_equal(g->done, 1);
+}
+
+/* Probe one address:port without a client identity. */
+static void
+probe_one(struct enginetest *e, const char *addr, int port, int timeout_ms,
+    struct enginetest_got *g)
+{
+	probe_as(e, addr, port, timeout_ms, NULL, g);
 }
 
 /* A normal server: OK, the chain exactly as sent, TLS 1.3. */
@@ -173,6 +193,8 @@ test_require_cert_tls12(void **state)
 	assert_int_equal(X509_cmp(sk_X509_value(g.chain, 0), e->leaf), 0);
 	assert_non_null(strstr(g.cause, "after sending its certificate"));
 	assert_non_null(strstr(g.cause, "client certificate"));
+	assert_int_equal(g.client_cert_sent, 0);
+	assert_int_equal(g.acceptable_cas.n, 0);
 	sk_X509_pop_free(g.chain, X509_free);
 	tlsserver_stop(ts);
 }
@@ -491,6 +513,306 @@ test_free_with_probes_in_flight(void **state)
 	tlsserver_stop(ts);
 }
 
+/*
+ * A federating partner's PKI: root -> issuing CA -> client leaf (clientAuth),
+ * another CA the server also names, and a rogue CA (its own key and name)
+ * that issued the same leaf name.
+ */
+struct partner {
+	EVP_PKEY	*key;
+	X509		*root;
+	X509		*inter;
+	X509		*leaf;
+	X509		*other;
+	X509		*cas[2];	/* what the server trusts and names */
+	STACK_OF(X509)	*chain;		/* the issuing CA */
+	EVP_PKEY	*rogue_key;
+	X509		*rogue_root;
+	X509		*rogue_leaf;
+	STACK_OF(X509)	*rogue_chain;
+};
+
+/* The names the server advertises, RFC 4514, in its order. */
+static const char *const partner_names[] = {
+	"CN=Fabrikam Partner Root CA,O=Fabrikam\\, Inc.",
+	"CN=Litware Federation CA",
+};
+
+/* Mint a partner PKI. */
+static void
+partner_init(struct partner *pt)
+{
+	struct mint_spec	 spec;
+
+	memset(pt, 0, sizeof(*pt));
+	pt->key = mint_key(MINT_EC, 0);
+	assert_non_null(pt->key);
+	memset(&spec, 0, sizeof(spec));
+	spec.ca = 1;
+	spec.o = "Fabrikam, Inc.";
+	spec.cn = "Fabrikam Partner Root CA";
+	pt->root = mint_cert(&spec, pt->key, NULL, NULL);
+	spec.cn = "Fabrikam Issuing CA";
+	pt->inter = mint_cert(&spec, pt->key, pt->root, pt->key);
+	spec.o = NULL;
+	spec.cn = "Litware Federation CA";
+	pt->other = mint_cert(&spec, pt->key, NULL, NULL);
+	pt->rogue_key = mint_key(MINT_EC, 0);
+	assert_non_null(pt->rogue_key);
+	spec.cn = "Rogue Root CA";
+	pt->rogue_root = mint_cert(&spec, pt->rogue_key, NULL, NULL);
+	memset(&spec, 0, sizeof(spec));
+	spec.o = "Fabrikam, Inc.";
+	spec.cn = "sip.fabrikam.com";
+	spec.eku = MINT_EKU_CLIENT | MINT_EKU_SERVER;
+	pt->leaf = mint_cert(&spec, pt->key, pt->inter, pt->key);
+	pt->rogue_leaf = mint_cert(&spec, pt->key, pt->rogue_root,
+	    pt->rogue_key);
+	assert_non_null(pt->root);
+	assert_non_null(pt->inter);
+	assert_non_null(pt->other);
+	assert_non_null(pt->rogue_root);
+	assert_non_null(pt->leaf);
+	assert_non_null(pt->rogue_leaf);
+	pt->cas[0] = pt->root;
+	pt->cas[1] = pt->other;
+	pt->chain = mint_stack(&pt->inter, 1);
+	pt->rogue_chain = mint_stack(&pt->rogue_root, 1);
+	assert_non_null(pt->chain);
+	assert_non_null(pt->rogue_chain);
+}
+
+/* Free a partner PKI. */
+static void
+partner_free(struct partner *pt)
+{
+	sk_X509_pop_free(pt->chain, X509_free);
+	sk_X509_pop_free(pt->rogue_chain, X509_free);
+	X509_free(pt->leaf);
+	X509_free(pt->rogue_leaf);
+	X509_free(pt->rogue_root);
+	X509_free(pt->other);
+	X509_free(pt->inter);
+	X509_free(pt->root);
+	EVP_PKEY_free(pt->rogue_key);
+	EVP_PKEY_free(pt->key);
+}
+
+/* An MTLS Edge of one TLS version that trusts the partner's root. */
+static struct tlsserver *
+serve_mtls(struct enginetest *e, const struct partner *pt, int version)
+{
+	struct tlsserver_spec	 s;
+	struct tlsserver	*ts;
+
+	enginetest_spec(e, TS_REQUIRE_CERT, &s);
+	s.min_version = version;
+	s.max_version = version;
+	s.client_cas = pt->cas;
+	s.nclient_cas = 2;
+	ts = tlsserver_start(&s);
+	assert_non_null(ts);
+	return ts;
+}
+
+/* The request's CA names came, exactly and in order. */
+static void
+assert_partner_names(const struct enginetest_got *g)
+{
+	assert_int_equal(g->acceptable_cas.n, 2);
+	assert_string_equal(g->acceptable_cas.v[0], partner_names[0]);
+	assert_string_equal(g->acceptable_cas.v[1], partner_names[1]);
+}
+
+/*
+ * Probe the partner's MTLS Edge in TLS 1.2, then 1.3, presenting leaf and
+ * chain with the partner's key: each time the
+ * outcome is want_err with cause want_cause exactly, we presented the
+ * certificate, the request's names came, the server's chain was captured.
+ */
+static void
+probe_mtls_both(struct enginetest *e, const struct partner *pt, X509 *leaf,
+    STACK_OF(X509) *chain, enum probe_error want_err, const char *want_cause)
+{
+	static const int	 versions[] = { TLS1_2_VERSION, TLS1_3_VERSION };
+	static const char *const names[] = { "TLSv1.2", "TLSv1.3" };
+	struct ident		 id;
+	struct tlsserver	*ts;
+	struct enginetest_got	 g;
+	size_t			 i;
+
+	id.cert = leaf;
+	id.chain = chain;
+	id.key = pt->key;
+	for (i = 0; i < 2; i++) {
+		ts = serve_mtls(e, pt, versions[i]);
+		probe_as(e, "127.0.0.1", tlsserver_port(ts), 5000, &id, &g);
+		if (g.err != want_err || strcmp(g.cause, want_cause) != 0)
+			fail_msg("%s: err %d cause \"%s\"", names[i],
+			    (int)g.err, g.cause);
+		assert_string_equal(g.version_name, names[i]);
+		assert_int_equal(g.has_tls, 1);
+		assert_int_equal(g.cert_requested, 1);
+		assert_int_equal(g.client_cert_sent, 1);
+		assert_partner_names(&g);
+		assert_int_equal(sk_X509_num(g.chain), 2);
+		assert_int_equal(X509_cmp(sk_X509_value(g.chain, 0), e->leaf),
+		    0);
+		sk_X509_pop_free(g.chain, X509_free);
+		strlist_free(&g.acceptable_cas);
+		tlsserver_stop(ts);
+	}
+}
+
+/* We present the partner's certificate and chain: accepted, both TLS. */
+static void
+test_mtls_accepted(void **state)
+{
+	struct enginetest	*e = *state;
+	struct partner		 pt;
+
+	partner_init(&pt);
+	probe_mtls_both(e, &pt, pt.leaf, pt.chain, PROBE_OK, "");
+	partner_free(&pt);
+}
+
+/*
+ * The chain is presented too: without the issuing CA the server cannot
+ * reach its root and refuses the same leaf.
+ */
+static void
+test_mtls_chain_needed(void **state)
+{
+	struct enginetest	*e = *state;
+	struct partner		 pt;
+	struct ident		 id;
+	struct tlsserver	*ts;
+	struct enginetest_got	 g;
+
+	partner_init(&pt);
+	id.cert = pt.leaf;
+	id.chain = NULL;
+	id.key = pt.key;
+	ts = serve_mtls(e, &pt, TLS1_2_VERSION);
+	probe_as(e, "127.0.0.1", tlsserver_port(ts), 5000, &id, &g);
+	assert_int_equal(g.err, PROBE_MTLS_REJECTED);
+	assert_string_equal(g.cause, "unknown CA");
+	assert_int_equal(g.client_cert_sent, 1);
+	sk_X509_pop_free(g.chain, X509_free);
+	strlist_free(&g.acceptable_cas);
+	tlsserver_stop(ts);
+	partner_free(&pt);
+}
+
+/*
+ * A certificate from another CA: MTLS_REJECTED with the server's alert,
+ * after our Certificate in TLS 1.2 and after our Finished, in the
+ * confirmation window, in TLS 1.3.
+ */
+static void
+test_mtls_rejected(void **state)
+{
+	struct enginetest	*e = *state;
+	struct partner		 pt;
+
+	partner_init(&pt);
+	probe_mtls_both(e, &pt, pt.rogue_leaf, pt.rogue_chain,
+	    PROBE_MTLS_REJECTED, "unknown CA");
+	partner_free(&pt);
+}
+
+/* The same Edge without an identity: today's HANDSHAKE_FAILED, names kept. */
+static void
+test_mtls_no_identity(void **state)
+{
+	struct enginetest	*e = *state;
+	struct partner		 pt;
+	struct tlsserver	*ts;
+	struct enginetest_got	 g;
+
+	partner_init(&pt);
+	ts = serve_mtls(e, &pt, TLS1_2_VERSION);
+	probe_one(e, "127.0.0.1", tlsserver_port(ts), 5000, &g);
+	assert_int_equal(g.err, PROBE_HANDSHAKE_FAILED);
+	assert_int_equal(g.cert_requested, 1);
+	assert_int_equal(g.client_cert_sent, 0);
+	assert_partner_names(&g);
+	assert_non_null(strstr(g.cause, "after sending its certificate"));
+	assert_non_null(strstr(g.cause, "client certificate"));
+	sk_X509_pop_free(g.chain, X509_free);
+	strlist_free(&g.acceptable_cas);
+	tlsserver_stop(ts);
+	partner_free(&pt);
+}
+
+/*
+ * A request naming 100 CAs, the first with a name of 1,280 characters:
+ * the first 64 are kept, in order, the long one cut at 1 KiB.
+ */
+static void
+test_mtls_ca_bounds(void **state)
+{
+	struct enginetest	*e = *state;
+	struct mint_spec	 spec;
+	struct tlsserver_spec	 s;
+	struct tlsserver	*ts;
+	struct enginetest_got	 g;
+	X509_NAME		*name;
+	EVP_PKEY		*k;
+	X509			*cas[100];
+	char			 ou[61], cn[32], want[1400];
+	size_t			 i, len = 0;
+
+	k = mint_key(MINT_EC, 0);
+	assert_non_null(k);
+	memset(&spec, 0, sizeof(spec));
+	spec.ca = 1;
+	for (i = 0; i < 100; i++) {
+		snprintf(cn, sizeof(cn), "Junk CA %03zu", i);
+		spec.cn = cn;
+		cas[i] = mint_cert(&spec, k, NULL, NULL);
+		assert_non_null(cas[i]);
+	}
+	/* The first: 20 OUs of 60 characters, 20 * 64 - 1 printed. */
+	memset(ou, 'u', 60);
+	ou[60] = '\0';
+	assert_non_null(name = X509_NAME_new());
+	for (i = 0; i < 20; i++) {
+		assert_int_equal(X509_NAME_add_entry_by_NID(name,
+		    NID_organizationalUnitName, MBSTRING_ASC,
+		    (const unsigned char *)ou, -1, -1, 0), 1);
+		len += (size_t)snprintf(want + len, sizeof(want) - len,
+		    "%sOU=%s", i > 0 ? "," : "", ou);
+	}
+	assert_int_equal(len, 20 * 64 - 1);
+	want[PROBE_MAX_CA_LEN] = '\0';
+	assert_int_equal(X509_set_subject_name(cas[0], name), 1);
+	assert_true(X509_sign(cas[0], k, EVP_sha256()) > 0);
+	X509_NAME_free(name);
+
+	enginetest_spec(e, TS_REQUIRE_CERT, &s);
+	s.max_version = TLS1_2_VERSION;
+	s.client_cas = cas;
+	s.nclient_cas = 100;
+	ts = tlsserver_start(&s);
+	assert_non_null(ts);
+	probe_one(e, "127.0.0.1", tlsserver_port(ts), 5000, &g);
+	assert_int_equal(g.err, PROBE_HANDSHAKE_FAILED);
+	assert_int_equal(g.acceptable_cas.n, PROBE_MAX_CAS);
+	assert_int_equal(strlen(g.acceptable_cas.v[0]), PROBE_MAX_CA_LEN);
+	assert_string_equal(g.acceptable_cas.v[0], want);
+	for (i = 1; i < PROBE_MAX_CAS; i++) {
+		snprintf(cn, sizeof(cn), "CN=Junk CA %03zu", i);
+		assert_string_equal(g.acceptable_cas.v[i], cn);
+	}
+	sk_X509_pop_free(g.chain, X509_free);
+	strlist_free(&g.acceptable_cas);
+	tlsserver_stop(ts);
+	for (i = 0; i < 100; i++)
+		X509_free(cas[i]);
+	EVP_PKEY_free(k);
+}
+
 int
 main(void)
 {
@@ -510,6 +832,11 @@ main(void)
 		cmocka_unit_test(test_concurrency_cap),
 		cmocka_unit_test(test_resolve_numeric_and_hosts),
 		cmocka_unit_test(test_free_with_probes_in_flight),
+		cmocka_unit_test(test_mtls_accepted),
+		cmocka_unit_test(test_mtls_chain_needed),
+		cmocka_unit_test(test_mtls_rejected),
+		cmocka_unit_test(test_mtls_no_identity),
+		cmocka_unit_test(test_mtls_ca_bounds),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
