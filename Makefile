@@ -9,7 +9,7 @@ UNITDIR	?= $(PREFIX)/lib/systemd/system
 
 CC	?= cc
 PKG_CONFIG ?= pkg-config
-PKGS	 = openssl libevent libevent_openssl libconfig jansson libsystemd
+PKGS	 = openssl libevent libevent_openssl libconfig jansson libsystemd libcares
 TESTPKGS = cmocka
 
 CFLAGS	?= -O2 -g

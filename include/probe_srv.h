@@ -1,0 +1,49 @@
+/*
+ * probe_srv.h: DNS SRV lookups on the engine's loop (engine-internal).
+ *
+ * libevent's evdns has no SRV query; c-ares has, and it is driven here by
+ * the same event_base through its socket-state callback: no thread, no
+ * blocking call. Only the engine files use this header; the engine's users
+ * call probe_resolve_srv() (probe.h).
+ */
+#ifndef EDGEPROBE_PROBE_SRV_H
+#define EDGEPROBE_PROBE_SRV_H
+
+#include <stddef.h>
+
+struct event_base;
+struct probe_srv;
+
+/* One SRV answer as it came (RFC 2782 fields). */
+struct probe_srv_rr {
+	char	*target;
+	int	 port;
+	int	 priority;
+	int	 weight;
+};
+
+/*
+ * The answers of one query. rr is NULL and n is 0 when the name has no SRV
+ * record (NXDOMAIN or no data: error is NULL then) or the lookup failed
+ * (error says why). The callee owns nothing: rr is freed after the call.
+ */
+typedef void	(*probe_srv_cb)(const char *name, const struct probe_srv_rr *rr,
+		    size_t n, size_t dropped, const char *error, void *arg);
+
+/* The most answers kept of one query; the rest are counted in dropped. */
+#define PROBE_SRV_MAX_RR	1024
+
+/*
+ * A resolver on base. resolver is NULL (resolv.conf, or the file named by
+ * EDGEPROBE_RESOLV_CONF) or "ADDR:PORT" / "[ADDR6]:PORT". NULL with *cause
+ * on error.
+ */
+struct probe_srv	*probe_srv_new(struct event_base *, const char *resolver,
+			    char **cause);
+/* Free it; queries still pending end without callback. */
+void			 probe_srv_free(struct probe_srv *);
+/* Ask for name's SRV records; cb exactly once, from the loop. */
+void			 probe_srv_query(struct probe_srv *, const char *name,
+			    probe_srv_cb, void *);
+
+#endif
