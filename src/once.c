@@ -121,15 +121,19 @@ once_members(const struct conf_target *t, struct check_member *m, size_t n,
 	struct once_target	*ot = arg;
 	struct once_round	*round = ot->round;
 	struct once_slot	*slot;
-	size_t			 i, j, k = 0;
+	const int		*ports;
+	size_t			 i, j, k = 0, np;
 
-	ot->n = n * t->nports;
+	ot->n = 0;
+	for (i = 0; i < n; i++)
+		ot->n += check_member_ports(t, &m[i], &ports);
 	ot->results = xcalloc(ot->n ? ot->n : 1, sizeof(*ot->results));
 	for (i = 0; i < n; i++) {
-		for (j = 0; j < t->nports; j++, k++) {
+		np = check_member_ports(t, &m[i], &ports);
+		for (j = 0; j < np; j++, k++) {
 			if (m[i].address == NULL) {
-				ot->results[k] = check_dns_failed(t,
-				    m[i].name, t->ports[j], m[i].error);
+				ot->results[k] = check_member_failed(t, &m[i],
+				    ports[j]);
 				continue;
 			}
 			slot = xcalloc(1, sizeof(*slot));
@@ -137,7 +141,7 @@ once_members(const struct conf_target *t, struct check_member *m, size_t n,
 			slot->dst = &ot->results[k];
 			round->pending++;
 			check_endpoint(round->eng, round->store, t,
-			    m[i].address, t->ports[j], once_done, slot);
+			    m[i].address, ports[j], m[i].srv, once_done, slot);
 		}
 	}
 	round->pending--;
