@@ -85,6 +85,7 @@ TAILQ_HEAD(probe_queue, probe);
 struct probe_engine {
 	struct event_base	*base;
 	struct evdns_base	*dns;
+	struct probe_srv	*srv;		/* SRV lookups (probe_srv.c) */
 	SSL_CTX			*ctx;
 	int			 concurrency;
 	size_t			 inflight;

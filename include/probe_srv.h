@@ -11,27 +11,10 @@
 
 #include <stddef.h>
 
+#include "probe.h"
+
 struct event_base;
 struct probe_srv;
-
-/* One SRV answer as it came (RFC 2782 fields). */
-struct probe_srv_rr {
-	char	*target;
-	int	 port;
-	int	 priority;
-	int	 weight;
-};
-
-/*
- * The answers of one query. rr is NULL and n is 0 when the name has no SRV
- * record (NXDOMAIN or no data: error is NULL then) or the lookup failed
- * (error says why). The callee owns nothing: rr is freed after the call.
- */
-typedef void	(*probe_srv_cb)(const char *name, const struct probe_srv_rr *rr,
-		    size_t n, size_t dropped, const char *error, void *arg);
-
-/* The most answers kept of one query; the rest are counted in dropped. */
-#define PROBE_SRV_MAX_RR	1024
 
 /*
  * A resolver on base. resolver is NULL (resolv.conf, or the file named by
@@ -39,6 +22,9 @@ typedef void	(*probe_srv_cb)(const char *name, const struct probe_srv_rr *rr,
  * on error.
  */
 struct probe_srv	*probe_srv_new(struct event_base *, const char *resolver,
+			    char **cause);
+/* Send every query to one server, "ADDR:PORT"; -1 with *cause. */
+int			 probe_srv_set_server(struct probe_srv *, const char *,
 			    char **cause);
 /* Free it; queries still pending end without callback. */
 void			 probe_srv_free(struct probe_srv *);

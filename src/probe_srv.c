@@ -101,15 +101,28 @@ probe_srv_new(struct event_base *base, const char *resolver, char **cause)
 		free(srv);
 		return NULL;
 	}
-	if (resolver != NULL &&
-	    (r = ares_set_servers_ports_csv(srv->channel, resolver)) !=
-	    ARES_SUCCESS) {
-		xasprintf(cause, "resolver %s: %s", resolver, ares_strerror(r));
+	if (resolver != NULL && probe_srv_set_server(srv, resolver,
+	    cause) == -1) {
 		ares_destroy(srv->channel);
 		free(srv);
 		return NULL;
 	}
 	return srv;
+}
+
+/* Send every query to one server. */
+int
+probe_srv_set_server(struct probe_srv *srv, const char *addrport,
+    char **cause)
+{
+	int	 r;
+
+	if ((r = ares_set_servers_ports_csv(srv->channel, addrport)) !=
+	    ARES_SUCCESS) {
+		xasprintf(cause, "resolver %s: %s", addrport, ares_strerror(r));
+		return -1;
+	}
+	return 0;
 }
 
 /* Free the channel: pending queries end with ARES_EDESTRUCTION, unreported. */
