@@ -33,7 +33,8 @@ endif
 # The program, one concern per file (see README.md "Layout").
 SRCS	 = src/log.c src/xmalloc.c src/finding.c src/chain.c src/policy.c \
 	   src/result.c src/conf.c src/tlsctx.c src/probe.c src/report.c \
-	   src/logfmt.c src/check.c src/once.c src/daemon.c src/srv.c
+	   src/logfmt.c src/check.c src/once.c src/daemon.c src/sip.c \
+	   src/srv.c
 MAIN	 = src/main.c
 OBJS	 = $(SRCS:src/%.c=$(BUILD)/obj/%.o)
 LIB	 = $(BUILD)/libedgeprobe.a
