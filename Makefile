@@ -100,13 +100,14 @@ FUZZFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Itests/lib \
 	   -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 	   $(shell $(PKG_CONFIG) --cflags $(PKGS))
 FUZZ_SECONDS ?= 60
-FUZZERS	 = build/fuzz/fuzz_policy build/fuzz/fuzz_conf
+FUZZERS	 = build/fuzz/fuzz_policy build/fuzz/fuzz_conf build/fuzz/fuzz_sip
 FUZZ_POLICY_SRCS = tests/fuzz/fuzz_policy.c src/chain.c src/policy.c \
 	   src/policy_eval.c src/policy_trust.c src/policy_names.c \
 	   src/policy_dates.c src/policy_eku.c src/policy_crypto.c \
 	   src/policy_pool.c \
 	   src/finding.c src/result.c src/xmalloc.c src/log.c tests/lib/mint.c
 FUZZ_CONF_SRCS = tests/fuzz/fuzz_conf.c src/conf.c src/xmalloc.c src/log.c
+FUZZ_SIP_SRCS = tests/fuzz/fuzz_sip.c src/sip.c src/srv.c src/xmalloc.c src/log.c
 
 build/fuzz/fuzz_policy: $(FUZZ_POLICY_SRCS)
 	@mkdir -p $(@D)
@@ -115,6 +116,10 @@ build/fuzz/fuzz_policy: $(FUZZ_POLICY_SRCS)
 build/fuzz/fuzz_conf: $(FUZZ_CONF_SRCS)
 	@mkdir -p $(@D)
 	$(FUZZCC) $(FUZZFLAGS) -o $@ $(FUZZ_CONF_SRCS) $(LIBS)
+
+build/fuzz/fuzz_sip: $(FUZZ_SIP_SRCS) include/sip.h include/srv.h
+	@mkdir -p $(@D)
+	$(FUZZCC) $(FUZZFLAGS) -o $@ $(FUZZ_SIP_SRCS) $(LIBS)
 
 fuzz: deps
 	@$(MAKE) --no-print-directory $(FUZZERS)

@@ -4,15 +4,15 @@
  *
  * The request is built from parameters only; the random parts (the Via
  * branch, the From tag, the Call-ID) are chosen by the caller. The reader
- * is fed the bytes of the answer as they arrive and keeps no more than a
- * few hundred bytes of state, whatever the peer sends:
- *   - SIP_RESPONSE_MAX bytes in all (provisional answers, their bodies,
- *     keep-alive empty lines and the final answer's head), so a flood of
- *     1xx answers ends in SIP_TOO_LARGE;
- *   - SIP_LINE_MAX bytes per physical line (a folded header's lines count
- *     one by one);
- *   - the reason phrase and the Server (or User-Agent) value are cut to
- *     SIP_TEXT_MAX bytes, on a character boundary.
+ * is fed the bytes of the answer as they arrive; it holds less than a
+ * kilobyte of state (no line is kept) and, whatever the peer sends, reads
+ *   - at most SIP_RESPONSE_MAX bytes in all (provisional answers, their
+ *     bodies, keep-alive empty lines and the final answer's head), so a
+ *     flood of 1xx answers ends in SIP_TOO_LARGE;
+ *   - at most SIP_LINE_MAX bytes per physical line (a folded header's
+ *     lines count one by one);
+ *   - the reason phrase and the Server (or User-Agent) value, cut to
+ *     SIP_TEXT_MAX bytes on a character boundary.
  */
 #ifndef EDGEPROBE_SIP_H
 #define EDGEPROBE_SIP_H
