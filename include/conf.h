@@ -30,6 +30,8 @@ struct conf_target {
 	int		  timeout;	/* seconds */
 	int		  interval;	/* seconds */
 	int		  line;		/* where the target starts */
+	char		 *domain;	/* NULL: host; else found through SRV */
+	int		  sip_options;	/* send OPTIONS after the handshake */
 };
 
 struct conf {

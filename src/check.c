@@ -12,6 +12,7 @@
 #include "discover.h"
 #include "log.h"
 #include "policy.h"
+#include "policy_names.h"
 #include "probe.h"
 #include "result.h"
 #include "xmalloc.h"
@@ -322,6 +323,6 @@ check_judge(struct check_probe *cp, struct result *r, struct probe_outcome *o)
 	r->has_days = policy_days_left(sk_X509_value(r->chain, 0), now,
 	    &r->days_left) == 0;
 	if (cp->srv.name != NULL)
-		policy_srv_target(sk_X509_value(r->chain, 0), cp->srv.name,
+		policy_names_srv_target(sk_X509_value(r->chain, 0), cp->srv.name,
 		    cp->srv.target, &r->findings);
 }
