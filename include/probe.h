@@ -27,7 +27,8 @@ struct probe_req {
 	const char	*address;	/* numeric IPv4 or IPv6 */
 	int		 port;
 	const char	*sni;		/* NULL or "": no SNI */
-	int		 timeout_ms;	/* connect + handshake */
+	int		 timeout_ms;	/* connect + handshake (+ SIP) */
+	int		 sip_options;	/* then one SIP OPTIONS, same deadline */
 };
 
 enum probe_error {
@@ -50,6 +51,11 @@ struct probe_outcome {
 	char			 version_name[16];
 	char			 cipher[64];
 	int			 cert_requested;	/* a CertificateRequest came */
+	int			 sip_asked;	/* sip_options was set */
+	int			 sip_status;	/* final answer; 0: none */
+	char			 sip_reason[129];
+	char			 sip_server[129];	/* Server, else User-Agent */
+	char			 sip_error[128];	/* why no answer */
 };
 
 typedef void	(*probe_done_cb)(struct probe_outcome *, void *);

@@ -44,6 +44,7 @@ enum probe_state {
 	PS_CONNECTING,
 	PS_HANDSHAKE,
 	PS_CONFIRM,
+	PS_SIP,
 	PS_DONE
 };
 
@@ -74,6 +75,9 @@ struct probe {
 	int			 chain_sent;	/* how many the server sent */
 	int			 cert_requested;
 	int			 read_budget;	/* left in this callback */
+	int			 sip_options;	/* OPTIONS after the handshake */
+	struct probe_sip	*sip;		/* its state (probe_sip.c) */
+	double			 handshake_ms;	/* when it ended; 0: not yet */
 
 	probe_done_cb		 done;
 	void			*arg;

@@ -51,6 +51,8 @@ static void	 check_failure(struct result *, const struct probe_outcome *,
 		    const char *);
 static void	 check_judge(struct check_probe *, struct result *,
 		    struct probe_outcome *);
+static void	 check_sip(struct result *, const struct probe_outcome *,
+		    const char *);
 static void	 check_endpoint_text(char *, size_t, const char *, int);
 
 /* Resolve every name of a target (host, or each pool entry). */
@@ -224,6 +226,7 @@ check_endpoint(struct probe_engine *eng, X509_STORE *store,
 	/* A partner sends the SRV target as SNI. */
 	req.sni = srv != NULL ? srv->target : t->sni;
 	req.timeout_ms = t->timeout * 1000;
+	req.sip_options = t->sip_options;
 	probe_start(eng, &req, check_probed, cp);
 }
 
@@ -256,6 +259,7 @@ check_probed(struct probe_outcome *o, void *arg)
 	check_failure(r, o, ep);
 	if (o->has_tls)
 		check_judge(cp, r, o);
+	check_sip(r, o, ep);
 	result_finish(r);
 	cp->cb(r, cp->arg);
 	free(cp->srv.name);
@@ -325,4 +329,28 @@ check_judge(struct check_probe *cp, struct result *r, struct probe_outcome *o)
 	if (cp->srv.name != NULL)
 		policy_names_srv_target(sk_X509_value(r->chain, 0), cp->srv.name,
 		    cp->srv.target, &r->findings);
+}
+
+/*
+ * The SIP answer, or SIP_NO_RESPONSE when the handshake completed and no
+ * final answer came (a failed handshake already says why not).
+ */
+static void
+check_sip(struct result *r, const struct probe_outcome *o, const char *ep)
+{
+	if (!o->sip_asked)
+		return;
+	r->sip_asked = 1;
+	if (o->sip_status > 0) {
+		r->sip_status = o->sip_status;
+		r->sip_reason = xstrdup(o->sip_reason);
+		if (o->sip_server[0] != '\0')
+			r->sip_server = xstrdup(o->sip_server);
+		return;
+	}
+	if (o->err == PROBE_OK)
+		findings_add(&r->findings, F_SIP_NO_RESPONSE, SEV_CRITICAL,
+		    "%s: %s: the TLS handshake works but no SIP stack "
+		    "answers; partners cannot federate through this port",
+		    ep, o->sip_error);
 }

@@ -16,7 +16,7 @@
 #include "once.h"
 #include "xmalloc.h"
 
-#define EDGEPROBE_VERSION	"0.1.0"
+#include "version.h"
 
 struct probe_args;
 
