@@ -45,6 +45,7 @@ struct conf {
 	char			*ca_file;	/* NULL: system default store */
 	char			*syslog_ident;
 	int			 syslog_facility;	/* LOG_DAEMON ... */
+	char			*resolver;	/* "ADDR:PORT"; NULL: resolv.conf */
 	struct conf_target	*targets;
 	size_t			 ntargets;
 };

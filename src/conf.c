@@ -915,6 +915,7 @@ conf_target_clear(struct conf_target *t)
 	for (i = 0; i < t->npool; i++)
 		free(t->pool[i]);
 	free(t->pool);
+	free(t->domain);
 }
 
 /* warn_days must not be below crit_days: flag the setting that breaks it. */
@@ -1070,6 +1071,7 @@ conf_free(struct conf *conf)
 	free(conf->path);
 	free(conf->ca_file);
 	free(conf->syslog_ident);
+	free(conf->resolver);
 	free(conf);
 }
 

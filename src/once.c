@@ -66,6 +66,15 @@ once_run(const struct conf *conf, int json)
 	    (round.eng = probe_engine_new(ctx, conf->concurrency,
 	    &cause)) == NULL)
 		fatalx("%s", cause);
+	if (conf->resolver != NULL &&
+	    probe_engine_set_resolver(round.eng, conf->resolver, &cause) == -1) {
+		fprintf(stderr, "edgeprobe: %s\n", cause);
+		free(cause);
+		probe_engine_free(round.eng);
+		SSL_CTX_free(ctx);
+		X509_STORE_free(round.store);
+		return EXIT_USAGE;
+	}
 
 	round.ntargets = conf->ntargets;
 	round.targets = xcalloc(conf->ntargets, sizeof(*round.targets));
