@@ -46,7 +46,8 @@ LIB	 = $(BUILD)/libedgeprobe.a
 PROG	 = $(BUILD)/edgeprobe
 
 # Test support: certificate minting and loopback servers.
-TLSRCS	 = tests/lib/mint.c tests/lib/tlsserver.c tests/lib/enginetest.c
+TLSRCS	 = tests/lib/mint.c tests/lib/tlsserver.c tests/lib/enginetest.c \
+	   tests/lib/mintfiles.c
 TLOBJS	 = $(TLSRCS:tests/lib/%.c=$(BUILD)/tobj/%.o)
 TLIB	 = $(BUILD)/libtest.a
 FIXTURE	 = $(BUILD)/tests/epfixture

@@ -6,6 +6,7 @@ set -e
 PKGS="gcc make pkg-config libssl-dev openssl libevent-dev libconfig-dev
 libjansson-dev libcmocka-dev libsystemd-dev libc-ares-dev jq dnsmasq-base clang libclang-rt-14-dev
 valgrind mandoc iproute2 util-linux systemd
+kamailio kamailio-tls-modules dnsutils
 cppcheck clang-tidy"
 missing=""
 for p in $PKGS; do
@@ -19,3 +20,16 @@ SUDO=""
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq >/dev/null
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+# Debian's kamailio enables and starts kamailio.service on install (its
+# stock configuration: SIP on UDP and TCP port 5060, every interface).
+# The tests start their own on loopback ports from 20000 up and never
+# touch 5060, so it would not disturb them; it is stopped and disabled
+# all the same when installed here, since a test machine needs no SIP
+# server open to its network. One installed before is left alone.
+case " $missing " in
+*" kamailio "*)
+	if [ -d /run/systemd/system ]; then
+		$SUDO systemctl disable --now kamailio.service >/dev/null 2>&1 ||
+		    true
+	fi ;;
+esac

@@ -3,6 +3,11 @@
  * tests and the demo.
  *
  *	epfixture [-s] [-t SECONDS] DIR SCENARIO[@BIND]...
+ *	epfixture mint-files DIR
+ *
+ * mint-files writes a test PKI as PEM files into DIR and exits (0, or 1
+ * on failure): server, partner and untrusted client certificates and
+ * keys for peers that are not ours (tests/lib/mintfiles.c lists them).
  *
  * With -s every listener takes the port of the first one (a pool: the same
  * port on several addresses, so each scenario needs its own BIND).
@@ -132,6 +137,7 @@
 #include <openssl/x509.h>
 
 #include "mint.h"
+#include "mintfiles.h"
 #include "tlsserver.h"
 
 #define DAY		(24L * 60 * 60)
@@ -274,6 +280,7 @@ fx_usage(FILE *f)
 	size_t	 i;
 
 	fprintf(f, "usage: epfixture [-s] [-t SECONDS] DIR SCENARIO[@BIND]...\n"
+	    "       epfixture mint-files DIR\n"
 	    "-s: every listener on the same port (the first one's), for "
 	    "pools: give each\n"
 	    "scenario its own BIND.\n"
@@ -804,6 +811,13 @@ main(int argc, char *argv[])
 	int			 c, i, nargs, rc = 1, same = 0, port = 0;
 	size_t			 idx;
 
+	if (argc >= 2 && strcmp(argv[1], "mint-files") == 0) {
+		if (argc != 3) {
+			fx_usage(stderr);
+			return 2;
+		}
+		return mintfiles_write(argv[2]) == 0 ? 0 : 1;
+	}
 	while ((c = getopt(argc, argv, "hst:")) != -1) {
 		switch (c) {
 		case 's':
