@@ -9,7 +9,7 @@ UNITDIR	?= $(PREFIX)/lib/systemd/system
 
 CC	?= cc
 PKG_CONFIG ?= pkg-config
-PKGS	 = openssl libevent libevent_openssl libconfig jansson libsystemd
+PKGS	 = openssl libevent libevent_openssl libconfig jansson libsystemd libcares
 TESTPKGS = cmocka
 
 CFLAGS	?= -O2 -g
@@ -37,7 +37,8 @@ SRCS	 = src/log.c src/xmalloc.c src/finding.c src/chain.c src/policy.c \
 	   src/policy_pool.c \
 	   src/result.c src/conf.c src/conf_err.c src/conf_keys.c \
 	   src/conf_target.c src/tlsctx.c src/probe.c src/probe_dns.c \
-	   src/probe_session.c src/probe_tls.c src/probe_bio.c src/report.c \
+	   src/probe_session.c src/probe_tls.c src/probe_bio.c src/probe_srv.c \
+	   src/probe_sip.c src/discover.c src/srv.c src/sip.c src/report.c \
 	   src/logfmt.c src/check.c src/once.c src/daemon_sched.c \
 	   src/daemon_state.c src/daemon_reload.c src/sdnotify.c src/daemon.c
 MAIN	 = src/main.c
@@ -101,7 +102,7 @@ FUZZFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Itests/lib \
 	   -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 	   $(shell $(PKG_CONFIG) --cflags $(PKGS))
 FUZZ_SECONDS ?= 60
-FUZZERS	 = build/fuzz/fuzz_policy build/fuzz/fuzz_conf
+FUZZERS	 = build/fuzz/fuzz_policy build/fuzz/fuzz_conf build/fuzz/fuzz_sip
 FUZZ_POLICY_SRCS = tests/fuzz/fuzz_policy.c src/chain.c src/policy.c \
 	   src/policy_eval.c src/policy_trust.c src/policy_names.c \
 	   src/policy_dates.c src/policy_eku.c src/policy_crypto.c \
@@ -109,6 +110,7 @@ FUZZ_POLICY_SRCS = tests/fuzz/fuzz_policy.c src/chain.c src/policy.c \
 	   src/finding.c src/result.c src/xmalloc.c src/log.c tests/lib/mint.c
 FUZZ_CONF_SRCS = tests/fuzz/fuzz_conf.c src/conf.c src/conf_err.c \
 	   src/conf_keys.c src/conf_target.c src/xmalloc.c src/log.c
+FUZZ_SIP_SRCS = tests/fuzz/fuzz_sip.c src/sip.c src/srv.c src/xmalloc.c src/log.c
 
 build/fuzz/fuzz_policy: $(FUZZ_POLICY_SRCS)
 	@mkdir -p $(@D)
@@ -117,6 +119,10 @@ build/fuzz/fuzz_policy: $(FUZZ_POLICY_SRCS)
 build/fuzz/fuzz_conf: $(FUZZ_CONF_SRCS)
 	@mkdir -p $(@D)
 	$(FUZZCC) $(FUZZFLAGS) -o $@ $(FUZZ_CONF_SRCS) $(LIBS)
+
+build/fuzz/fuzz_sip: $(FUZZ_SIP_SRCS) include/sip.h include/srv.h
+	@mkdir -p $(@D)
+	$(FUZZCC) $(FUZZFLAGS) -o $@ $(FUZZ_SIP_SRCS) $(LIBS)
 
 fuzz: deps
 	@$(MAKE) --no-print-directory $(FUZZERS)

@@ -13,12 +13,21 @@
 struct conf_target;
 struct probe_engine;
 struct result;
+struct result_srv;
 
-/* One member of a target: an address, or a name that did not resolve. */
+/*
+ * One member of a target: an address, or a name that did not resolve. A
+ * domain's members each carry their SRV record and port; a member without
+ * address and error whose srv_missing is set stands for an SRV name with
+ * no record (1) or with none usable (2).
+ */
 struct check_member {
 	char		*address;	/* numeric; NULL when the name failed */
-	char		*name;		/* the host or pool entry it came from */
+	char		*name;		/* host, pool entry, SRV target or name */
 	char		*error;		/* the resolver's error, or NULL */
+	int		 port;		/* 0: each of the target's ports */
+	int		 srv_missing;
+	struct result_srv *srv;		/* NULL unless from a domain */
 };
 
 typedef void	(*check_members_cb)(const struct conf_target *,
@@ -26,22 +35,31 @@ typedef void	(*check_members_cb)(const struct conf_target *,
 typedef void	(*check_done_cb)(struct result *, void *);
 
 /*
- * Resolve a target's members: every address of host, or of each pool entry.
- * cb is called exactly once; the array is freed after cb returns.
+ * Resolve a target's members: every address of host, of each pool entry,
+ * or of each SRV target of its domain (discover.h). cb is called exactly
+ * once; the array (and what it points to) is freed after cb returns.
  */
 void	 check_members(struct probe_engine *, const struct conf_target *,
 	    check_members_cb, void *);
 
+/* The ports a member is probed on; *ports points into t or m. */
+size_t	 check_member_ports(const struct conf_target *,
+	    const struct check_member *, const int **ports);
+
 /*
  * Probe and judge one endpoint; cb is called exactly once with a result it
- * owns. store may be shared by any number of checks.
+ * owns. store may be shared by any number of checks; srv (copied) is the
+ * SRV record the address came from, or NULL.
  */
 void	 check_endpoint(struct probe_engine *, X509_STORE *,
 	    const struct conf_target *, const char *address, int port,
-	    check_done_cb, void *);
+	    const struct result_srv *srv, check_done_cb, void *);
 
-/* The result of an endpoint whose name did not resolve (DNS_FAILED). */
-struct result *check_dns_failed(const struct conf_target *, const char *name,
-	    int port, const char *error);
+/*
+ * The result of a member without address on one port: DNS_FAILED for a
+ * name that did not resolve, SRV_MISSING for an SRV name without record.
+ */
+struct result *check_member_failed(const struct conf_target *,
+	    const struct check_member *, int port);
 
 #endif

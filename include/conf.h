@@ -30,6 +30,8 @@ struct conf_target {
 	int		  timeout;	/* seconds */
 	int		  interval;	/* seconds */
 	int		  line;		/* where the target starts */
+	char		 *domain;	/* NULL: host; else found through SRV */
+	int		  sip_options;	/* send OPTIONS after the handshake */
 };
 
 struct conf {
@@ -43,6 +45,7 @@ struct conf {
 	char			*ca_file;	/* NULL: system default store */
 	char			*syslog_ident;
 	int			 syslog_facility;	/* LOG_DAEMON ... */
+	char			*resolver;	/* "ADDR:PORT"; NULL: resolv.conf */
 	struct conf_target	*targets;
 	size_t			 ntargets;
 };

@@ -21,7 +21,7 @@ enum status {
 	STATUS_CRITICAL
 };
 
-/* Keep in the order of CONTRACT.md section 5. */
+/* Keep in the order of CONTRACT.md section 5, then of section 7. */
 enum finding_code {
 	F_DNS_FAILED = 0,
 	F_CONNECT_FAILED,
@@ -48,6 +48,13 @@ enum finding_code {
 	F_WEAK_SIGNATURE,
 	F_LEGACY_TLS,
 	F_POOL_MISMATCH,
+	/* Round 2 (section 7); the severity each is always reported with. */
+	F_MTLS_REJECTED,		/* critical */
+	F_SIP_NO_RESPONSE,		/* critical */
+	F_SRV_MISSING,			/* critical */
+	F_SRV_TARGET_NOT_COVERED,	/* critical */
+	F_REVOKED,			/* critical */
+	F_OCSP_STAPLE_INVALID,		/* warning */
 	F_NCODES
 };
 

@@ -72,6 +72,12 @@ void	 policy_eval_free(struct policy_eval *);
  */
 const char *policy_eval_label(struct policy_eval *, X509 *);
 
+/*
+ * The same label for a certificate judged outside an evaluation, with the
+ * role given ("leaf"); caller frees.
+ */
+char	*policy_eval_name_cert(const char *, X509 *);
+
 /* "a, b, c" of at most max names, then "... (N more)"; caller frees. */
 char	*policy_eval_join(const struct strlist *, size_t);
 

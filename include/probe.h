@@ -30,7 +30,8 @@ struct probe_req {
 	const char	*address;	/* numeric IPv4 or IPv6 */
 	int		 port;
 	const char	*sni;		/* NULL or "": no SNI */
-	int		 timeout_ms;	/* connect + handshake */
+	int		 timeout_ms;	/* connect + handshake (+ SIP) */
+	int		 sip_options;	/* then one SIP OPTIONS, same deadline */
 	/*
 	 * An optional client identity, presented (leaf, then client_chain)
 	 * only when the server sends a CertificateRequest. Borrowed: loaded
@@ -71,12 +72,36 @@ struct probe_outcome {
 						   empty when none; the callback
 						   owns it (may steal: zero it) */
 	int			 client_cert_sent;	/* we presented one */
+	int			 sip_asked;	/* sip_options was set */
+	int			 sip_status;	/* final answer; 0: none */
+	char			 sip_reason[129];
+	char			 sip_server[129];	/* Server, else User-Agent */
+	char			 sip_error[128];	/* why no answer */
 };
 
 typedef void	(*probe_done_cb)(struct probe_outcome *, void *);
 typedef void	(*probe_resolve_cb)(const char *name, struct strlist *addrs,
 		    const char *error, void *);
 typedef void	(*probe_event_cb)(void *);
+
+/* One DNS SRV answer as it came (RFC 2782 fields). */
+struct probe_srv_rr {
+	char	*target;
+	int	 port;
+	int	 priority;
+	int	 weight;
+};
+
+/*
+ * The answers of one SRV query, valid during the call. n is 0 and error
+ * NULL when the name has no SRV record (NXDOMAIN or no data); error says
+ * why a lookup failed. dropped counts answers beyond PROBE_SRV_MAX_RR.
+ */
+typedef void	(*probe_srv_cb)(const char *name, const struct probe_srv_rr *,
+		    size_t n, size_t dropped, const char *error, void *);
+
+/* The most SRV answers kept of one query. */
+#define PROBE_SRV_MAX_RR	1024
 
 /* The engine borrows ctx, which must outlive it. NULL with *cause on error. */
 struct probe_engine	*probe_engine_new(SSL_CTX *ctx, int concurrency,
@@ -96,6 +121,17 @@ void			 probe_start(struct probe_engine *,
 /* Resolve name (A and AAAA, or a numeric address as is); cb exactly once. */
 void			 probe_resolve(struct probe_engine *, const char *,
 			    probe_resolve_cb, void *);
+
+/* Ask for a name's SRV records (c-ares on the loop); cb exactly once. */
+void			 probe_resolve_srv(struct probe_engine *, const char *,
+			    probe_srv_cb, void *);
+
+/*
+ * Send every lookup (A, AAAA, SRV) to one DNS server, "ADDR:PORT" or
+ * "[ADDR6]:PORT", instead of resolv.conf's. Before the loop; -1 with *cause.
+ */
+int			 probe_engine_set_resolver(struct probe_engine *,
+			    const char *, char **cause);
 
 /* Timers and signals for the engine's users. */
 struct probe_timer	*probe_timer_new(struct probe_engine *, probe_event_cb,

@@ -44,6 +44,7 @@ enum probe_state {
 	PS_CONNECTING,
 	PS_HANDSHAKE,
 	PS_CONFIRM,
+	PS_SIP,
 	PS_DONE
 };
 
@@ -79,6 +80,9 @@ struct probe {
 	EVP_PKEY		*client_key;
 	int			 client_cert_sent;
 	int			 read_budget;	/* left in this callback */
+	int			 sip_options;	/* OPTIONS after the handshake */
+	struct probe_sip	*sip;		/* its state (probe_sip.c) */
+	double			 handshake_ms;	/* when it ended; 0: not yet */
 
 	probe_done_cb		 done;
 	void			*arg;
@@ -90,6 +94,7 @@ TAILQ_HEAD(probe_queue, probe);
 struct probe_engine {
 	struct event_base	*base;
 	struct evdns_base	*dns;
+	struct probe_srv	*srv;		/* SRV lookups (probe_srv.c) */
 	SSL_CTX			*ctx;
 	int			 concurrency;
 	size_t			 inflight;

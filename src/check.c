@@ -9,8 +9,10 @@
 #include "chain.h"
 #include "check.h"
 #include "conf.h"
+#include "discover.h"
 #include "log.h"
 #include "policy.h"
+#include "policy_names.h"
 #include "probe.h"
 #include "result.h"
 #include "xmalloc.h"
@@ -36,6 +38,7 @@ struct check_probe {
 	X509_STORE		*store;
 	char			*address;
 	int			 port;
+	struct result_srv	 srv;		/* srv.name NULL: not a domain */
 	check_done_cb		 cb;
 	void			*arg;
 };
@@ -44,6 +47,12 @@ static void	 check_resolved(const char *, struct strlist *, const char *,
 		    void *);
 static void	 check_members_done(struct check_resolving *);
 static void	 check_probed(struct probe_outcome *, void *);
+static void	 check_failure(struct result *, const struct probe_outcome *,
+		    const char *);
+static void	 check_judge(struct check_probe *, struct result *,
+		    struct probe_outcome *);
+static void	 check_sip(struct result *, const struct probe_outcome *,
+		    const char *);
 static void	 check_endpoint_text(char *, size_t, const char *, int);
 
 /* Resolve every name of a target (host, or each pool entry). */
@@ -55,6 +64,10 @@ check_members(struct probe_engine *eng, const struct conf_target *t,
 	struct check_name	*cn;
 	size_t			 i;
 
+	if (t->domain != NULL) {
+		discover_domain(eng, t, cb, arg);
+		return;
+	}
 	cr = xcalloc(1, sizeof(*cr));
 	cr->target = t;
 	cr->cb = cb;
@@ -105,6 +118,7 @@ check_members_done(struct check_resolving *cr)
 
 		if (cr->errors[i] != NULL) {
 			m = xreallocarray(m, n + 1, sizeof(*m));
+			memset(&m[n], 0, sizeof(m[n]));
 			m[n].address = NULL;
 			m[n].name = xstrdup(name);
 			m[n].error = cr->errors[i];
@@ -120,6 +134,7 @@ check_members_done(struct check_resolving *cr)
 			if (k < n)
 				continue;
 			m = xreallocarray(m, n + 1, sizeof(*m));
+			memset(&m[n], 0, sizeof(m[n]));
 			m[n].address = xstrdup(cr->addrs[i].v[j]);
 			m[n].name = xstrdup(name);
 			m[n].error = NULL;
@@ -142,17 +157,44 @@ check_members_done(struct check_resolving *cr)
 	free(cr);
 }
 
-/* The result of a name that did not resolve. */
+/* The ports a member is probed on. */
+size_t
+check_member_ports(const struct conf_target *t, const struct check_member *m,
+    const int **ports)
+{
+	if (m->port != 0) {
+		*ports = &m->port;
+		return 1;
+	}
+	*ports = t->ports;
+	return t->nports;
+}
+
+/* The result of a member without address: DNS_FAILED or SRV_MISSING. */
 struct result *
-check_dns_failed(const struct conf_target *t, const char *name, int port,
-    const char *error)
+check_member_failed(const struct conf_target *t, const struct check_member *m,
+    int port)
 {
 	struct result	*r;
 
-	r = result_new(t->name, t->host, name, port, t->sni);
-	findings_add(&r->findings, F_DNS_FAILED, SEV_CRITICAL,
-	    "%s does not resolve (%s); the Edge's external name must be in "
-	    "public DNS", name, error != NULL ? error : "no address");
+	r = result_new(t->name, m->srv != NULL ? m->srv->target :
+	    t->domain != NULL ? t->domain : t->host, m->name, port,
+	    m->srv != NULL ? m->srv->target : t->sni);
+	if (m->srv != NULL)
+		result_set_srv(r, m->srv);
+	if (m->srv_missing)
+		findings_add(&r->findings, F_SRV_MISSING, SEV_CRITICAL,
+		    "%s has %s: partners cannot find the Access Edge of %s; "
+		    "publish _sipfederationtls._tcp.%s pointing at the Edge's "
+		    "external name, port 5061", m->name,
+		    m->srv_missing == 1 ? "no SRV record" :
+		    "no usable SRV record (\".\" or not host names)",
+		    t->domain, t->domain);
+	else
+		findings_add(&r->findings, F_DNS_FAILED, SEV_CRITICAL,
+		    "%s does not resolve (%s); the Edge's external name must "
+		    "be in public DNS", m->name,
+		    m->error != NULL ? m->error : "no address");
 	result_finish(r);
 	return r;
 }
@@ -161,7 +203,7 @@ check_dns_failed(const struct conf_target *t, const char *name, int port,
 void
 check_endpoint(struct probe_engine *eng, X509_STORE *store,
     const struct conf_target *t, const char *address, int port,
-    check_done_cb cb, void *arg)
+    const struct result_srv *srv, check_done_cb cb, void *arg)
 {
 	struct check_probe	*cp;
 	struct probe_req	 req;
@@ -171,13 +213,20 @@ check_endpoint(struct probe_engine *eng, X509_STORE *store,
 	cp->store = store;
 	cp->address = xstrdup(address);
 	cp->port = port;
+	if (srv != NULL) {
+		cp->srv = *srv;
+		cp->srv.name = xstrdup(srv->name);
+		cp->srv.target = xstrdup(srv->target);
+	}
 	cp->cb = cb;
 	cp->arg = arg;
 	memset(&req, 0, sizeof(req));
 	req.address = address;
 	req.port = port;
-	req.sni = t->sni;
+	/* A partner sends the SRV target as SNI. */
+	req.sni = srv != NULL ? srv->target : t->sni;
 	req.timeout_ms = t->timeout * 1000;
+	req.sip_options = t->sip_options;
 	probe_start(eng, &req, check_probed, cp);
 }
 
@@ -197,13 +246,32 @@ check_probed(struct probe_outcome *o, void *arg)
 {
 	struct check_probe		*cp = arg;
 	const struct conf_target	*t = cp->target;
+	const char			*host, *sni;
 	struct result			*r;
-	struct policy			 pol;
 	char				 ep[80];
-	time_t				 now;
 
-	r = result_new(t->name, t->host, cp->address, cp->port, t->sni);
+	host = cp->srv.name != NULL ? cp->srv.target : t->host;
+	sni = cp->srv.name != NULL ? cp->srv.target : t->sni;
+	r = result_new(t->name, host, cp->address, cp->port, sni);
+	if (cp->srv.name != NULL)
+		result_set_srv(r, &cp->srv);
 	check_endpoint_text(ep, sizeof(ep), cp->address, cp->port);
+	check_failure(r, o, ep);
+	if (o->has_tls)
+		check_judge(cp, r, o);
+	check_sip(r, o, ep);
+	result_finish(r);
+	cp->cb(r, cp->arg);
+	free(cp->srv.name);
+	free(cp->srv.target);
+	free(cp->address);
+	free(cp);
+}
+
+/* The finding for a probe that did not complete, if it did not. */
+static void
+check_failure(struct result *r, const struct probe_outcome *o, const char *ep)
+{
 	switch (o->err) {
 	case PROBE_OK:
 		break;
@@ -222,37 +290,68 @@ check_probed(struct probe_outcome *o, void *arg)
 		    "%s: %s", ep, o->cause);
 		break;
 	}
-	if (o->has_tls) {
-		r->has_tls = 1;
-		r->handshake_ms = o->handshake_ms;
-		snprintf(r->tls_version, sizeof(r->tls_version), "%s",
-		    o->version_name);
-		snprintf(r->cipher, sizeof(r->cipher), "%s", o->cipher);
-		r->client_cert_requested = o->cert_requested;
-		sk_X509_free(r->chain);
-		r->chain = o->chain;
-		o->chain = NULL;
-		chain_sha256_hex(sk_X509_value(r->chain, 0), r->leaf_sha256);
+}
 
-		memset(&pol, 0, sizeof(pol));
-		pol.sni = t->sni;
-		pol.subject = t->subject;
-		pol.san = (const char *const *)t->san;
-		pol.nsan = t->nsan;
-		pol.public_im = t->public_im;
-		pol.warn_days = t->warn_days;
-		pol.crit_days = t->crit_days;
-		pol.tls_version = o->tls_version;
-		pol.chain_sent = o->chain_sent;
-		now = time(NULL);
-		(void)policy_evaluate(&pol, r->chain, cp->store, now,
-		    &r->findings, &r->days_left);
-		/* An unreadable notAfter leaves days_left null, not 0. */
-		r->has_days = policy_days_left(sk_X509_value(r->chain, 0), now,
-		    &r->days_left) == 0;
+/* A chain came: take the TLS facts and judge it with the policy. */
+static void
+check_judge(struct check_probe *cp, struct result *r, struct probe_outcome *o)
+{
+	const struct conf_target	*t = cp->target;
+	struct policy			 pol;
+	time_t				 now;
+
+	r->has_tls = 1;
+	r->handshake_ms = o->handshake_ms;
+	snprintf(r->tls_version, sizeof(r->tls_version), "%s",
+	    o->version_name);
+	snprintf(r->cipher, sizeof(r->cipher), "%s", o->cipher);
+	r->client_cert_requested = o->cert_requested;
+	sk_X509_free(r->chain);
+	r->chain = o->chain;
+	o->chain = NULL;
+	chain_sha256_hex(sk_X509_value(r->chain, 0), r->leaf_sha256);
+
+	memset(&pol, 0, sizeof(pol));
+	pol.sni = r->sni;
+	pol.subject = t->subject;
+	pol.san = (const char *const *)t->san;
+	pol.nsan = t->nsan;
+	pol.public_im = t->public_im;
+	pol.warn_days = t->warn_days;
+	pol.crit_days = t->crit_days;
+	pol.tls_version = o->tls_version;
+	pol.chain_sent = o->chain_sent;
+	now = time(NULL);
+	(void)policy_evaluate(&pol, r->chain, cp->store, now, &r->findings,
+	    &r->days_left);
+	/* An unreadable notAfter leaves days_left null, not 0. */
+	r->has_days = policy_days_left(sk_X509_value(r->chain, 0), now,
+	    &r->days_left) == 0;
+	if (cp->srv.name != NULL)
+		policy_names_srv_target(sk_X509_value(r->chain, 0), cp->srv.name,
+		    cp->srv.target, &r->findings);
+}
+
+/*
+ * The SIP answer, or SIP_NO_RESPONSE when the handshake completed and no
+ * final answer came (a failed handshake already says why not).
+ */
+static void
+check_sip(struct result *r, const struct probe_outcome *o, const char *ep)
+{
+	if (!o->sip_asked)
+		return;
+	r->sip_asked = 1;
+	if (o->sip_status > 0) {
+		r->sip_status = o->sip_status;
+		r->sip_reason = xstrdup(o->sip_reason);
+		if (o->sip_server[0] != '\0')
+			r->sip_server = xstrdup(o->sip_server);
+		return;
 	}
-	result_finish(r);
-	cp->cb(r, cp->arg);
-	free(cp->address);
-	free(cp);
+	if (o->err == PROBE_OK)
+		findings_add(&r->findings, F_SIP_NO_RESPONSE, SEV_CRITICAL,
+		    "%s: %s: the TLS handshake works but no SIP stack "
+		    "answers; partners cannot federate through this port",
+		    ep, o->sip_error);
 }

@@ -255,6 +255,7 @@ conf_free(struct conf *conf)
 	free(conf->path);
 	free(conf->ca_file);
 	free(conf->syslog_ident);
+	free(conf->resolver);
 	free(conf);
 }
 

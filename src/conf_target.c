@@ -137,6 +137,7 @@ conf_target_clear(struct conf_target *t)
 	for (i = 0; i < t->npool; i++)
 		free(t->pool[i]);
 	free(t->pool);
+	free(t->domain);
 }
 
 /* Order target names, then by position, so duplicates are adjacent. */

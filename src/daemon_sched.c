@@ -77,6 +77,7 @@ struct daemon_sched_job {
 	size_t			 slot;		/* in round->results */
 	char			*address;
 	int			 port;
+	struct result_srv	 srv;		/* srv.name NULL: not a domain */
 };
 TAILQ_HEAD(daemon_sched_jobs, daemon_sched_job);
 
@@ -421,27 +422,35 @@ daemon_sched_members(const struct conf_target *ct, struct check_member *m,
 	struct daemon_sched_round	*r = arg;
 	struct daemon_sched		*s = r->t->s;
 	struct daemon_sched_job	*j;
-	size_t			 i, p;
+	const int		*ports;
+	size_t			 i, p, k = 0, np;
 
 	r->resolving = 0;
 	if (s->exiting)
 		return;
-	r->nresults = n * ct->nports;
+	r->nresults = 0;
+	for (i = 0; i < n; i++)
+		r->nresults += check_member_ports(ct, &m[i], &ports);
 	r->results = xcalloc(r->nresults ? r->nresults : 1,
 	    sizeof(*r->results));
 	for (i = 0; i < n && !s->stopping; i++) {
-		for (p = 0; p < ct->nports; p++) {
+		np = check_member_ports(ct, &m[i], &ports);
+		for (p = 0; p < np; p++, k++) {
 			if (m[i].address == NULL) {
-				r->results[i * ct->nports + p] =
-				    check_dns_failed(ct, m[i].name,
-				    ct->ports[p], m[i].error);
+				r->results[k] = check_member_failed(ct, &m[i],
+				    ports[p]);
 				continue;
 			}
 			j = xcalloc(1, sizeof(*j));
 			j->round = r;
-			j->slot = i * ct->nports + p;
+			j->slot = k;
 			j->address = xstrdup(m[i].address);
-			j->port = ct->ports[p];
+			j->port = ports[p];
+			if (m[i].srv != NULL) {
+				j->srv = *m[i].srv;
+				j->srv.name = xstrdup(m[i].srv->name);
+				j->srv.target = xstrdup(m[i].srv->target);
+			}
 			r->pending++;
 			TAILQ_INSERT_TAIL(&s->queue, j, entry);
 		}
@@ -527,7 +536,8 @@ daemon_sched_dispatch(struct daemon_sched *s)
 		s->inflight++;
 		r = j->round;
 		check_endpoint(s->engine, r->gen->store, r->ct, j->address,
-		    j->port, daemon_sched_job_done, j);
+		    j->port, j->srv.name != NULL ? &j->srv : NULL,
+		    daemon_sched_job_done, j);
 	}
 }
 
@@ -554,6 +564,8 @@ daemon_sched_job_done(struct result *res, void *arg)
 static void
 daemon_sched_job_free(struct daemon_sched_job *j)
 {
+	free(j->srv.name);
+	free(j->srv.target);
 	free(j->address);
 	free(j);
 }

@@ -10,7 +10,7 @@
 #include "finding.h"
 #include "xmalloc.h"
 
-/* One row per code of CONTRACT.md section 5, in its order. */
+/* One row per code of CONTRACT.md sections 5 and 7, in their order. */
 static const struct {
 	const char	*name;
 	const char	*meaning;
@@ -65,6 +65,19 @@ static const struct {
 	    "the negotiated protocol is older than TLS 1.2" },
 	[F_POOL_MISMATCH] = { "POOL_MISMATCH",
 	    "the members of one target present different leaves on one port" },
+	/* Round 2 (section 7). */
+	[F_MTLS_REJECTED] = { "MTLS_REJECTED",
+	    "the server aborted after we presented a client certificate" },
+	[F_SIP_NO_RESPONSE] = { "SIP_NO_RESPONSE",
+	    "no SIP final response to OPTIONS, or the answer is not SIP" },
+	[F_SRV_MISSING] = { "SRV_MISSING",
+	    "the domain has no _sipfederationtls._tcp SRV record" },
+	[F_SRV_TARGET_NOT_COVERED] = { "SRV_TARGET_NOT_COVERED",
+	    "the SRV target name is not covered by the leaf's DNS SANs" },
+	[F_REVOKED] = { "REVOKED",
+	    "a stapled OCSP response that verifies says revoked" },
+	[F_OCSP_STAPLE_INVALID] = { "OCSP_STAPLE_INVALID",
+	    "the OCSP staple does not verify, is for another certificate, or is stale" },
 };
 
 /* The code's name as in the contract, "SAN_MISSING". */

@@ -16,7 +16,7 @@
 #include "once.h"
 #include "xmalloc.h"
 
-#define EDGEPROBE_VERSION	"0.1.0"
+#include "version.h"
 
 struct probe_args;
 
@@ -42,7 +42,9 @@ usage(FILE *fp)
 "       edgeprobe probe HOST[:PORT] [--sni NAME] [--connect ADDR]\n"
 "                 [--subject NAME] [--san NAME]... [--public-im]\n"
 "                 [--ca-file FILE] [--warn-days N] [--crit-days N]\n"
-"                 [--timeout S] [--json]\n"
+"                 [--timeout S] [--sip-options] [--resolver ADDR:PORT]\n"
+"                 [--client-cert FILE --client-key FILE] [--json]\n"
+"       edgeprobe probe --domain DOMAIN [same options]\n"
 "       edgeprobe --version | --help\n"
 "exit status of --once and probe: 0 ok, 1 warning, 2 critical, 3 usage or\n"
 "configuration error\n");
@@ -111,6 +113,8 @@ struct probe_args {
 	char		*host;
 	int		 port;
 	const char	*sni, *connect_to, *subject, *ca_file;
+	const char	*domain, *resolver;
+	int		 sip_options;
 	char		**san;
 	size_t		 nsan;
 	int		 json, public_im;
@@ -119,7 +123,7 @@ struct probe_args {
 
 /* The options of `probe`, and what each is called in error messages. */
 enum { P_SNI = 256, P_CONNECT, P_SUBJECT, P_SAN, P_PUBLIC_IM, P_CA_FILE,
-    P_WARN, P_CRIT, P_TIMEOUT, P_JSON, P_HELP };
+    P_WARN, P_CRIT, P_TIMEOUT, P_JSON, P_HELP, P_DOMAIN, P_SIP, P_RESOLVER };
 static const struct option probe_opts[] = {
 	{ "sni",	required_argument,	NULL, P_SNI },
 	{ "connect",	required_argument,	NULL, P_CONNECT },
@@ -131,6 +135,9 @@ static const struct option probe_opts[] = {
 	{ "crit-days",	required_argument,	NULL, P_CRIT },
 	{ "timeout",	required_argument,	NULL, P_TIMEOUT },
 	{ "json",	no_argument,		NULL, P_JSON },
+	{ "domain",	required_argument,	NULL, P_DOMAIN },
+	{ "sip-options", no_argument,		NULL, P_SIP },
+	{ "resolver",	required_argument,	NULL, P_RESOLVER },
 	{ "help",	no_argument,		NULL, P_HELP },
 	{ NULL,		0,			NULL, 0 }
 };
@@ -168,6 +175,15 @@ main_probe_opt(struct probe_args *a, int ch, const char *arg)
 	case P_JSON:
 		a->json = 1;
 		return 0;
+	case P_DOMAIN:
+		a->domain = arg;
+		return 0;
+	case P_SIP:
+		a->sip_options = 1;
+		return 0;
+	case P_RESOLVER:
+		a->resolver = arg;
+		return 0;
 	default:
 		return -1;
 	}
@@ -192,6 +208,21 @@ main_probe_parse(int argc, char **argv, struct probe_args *a)
 		}
 		if (main_probe_opt(a, ch, optarg) == -1)
 			return -1;
+	}
+	if (a->domain != NULL) {
+		if (optind < argc) {
+			fprintf(stderr, "edgeprobe: probe: --domain takes no "
+			    "HOST[:PORT] (\"%s\")\n", argv[optind]);
+			return -1;
+		}
+		if (a->connect_to != NULL) {
+			fprintf(stderr, "edgeprobe: probe: --domain and "
+			    "--connect exclude each other\n");
+			return -1;
+		}
+		a->host = xstrdup(a->domain);
+		a->port = 5061;
+		return 0;
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "edgeprobe: probe: missing HOST[:PORT]\n");
@@ -247,6 +278,11 @@ main_probe_conf(const struct probe_args *a)
 		t->npool = 1;
 	}
 	t->public_im = a->public_im;
+	t->sip_options = a->sip_options;
+	if (a->domain != NULL)
+		t->domain = xstrdup(a->domain);
+	if (a->resolver != NULL)
+		conf->resolver = xstrdup(a->resolver);
 	return conf;
 }
 

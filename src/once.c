@@ -66,6 +66,15 @@ once_run(const struct conf *conf, int json)
 	    (round.eng = probe_engine_new(ctx, conf->concurrency,
 	    &cause)) == NULL)
 		fatalx("%s", cause);
+	if (conf->resolver != NULL &&
+	    probe_engine_set_resolver(round.eng, conf->resolver, &cause) == -1) {
+		fprintf(stderr, "edgeprobe: %s\n", cause);
+		free(cause);
+		probe_engine_free(round.eng);
+		SSL_CTX_free(ctx);
+		X509_STORE_free(round.store);
+		return EXIT_USAGE;
+	}
 
 	round.ntargets = conf->ntargets;
 	round.targets = xcalloc(conf->ntargets, sizeof(*round.targets));
@@ -121,15 +130,19 @@ once_members(const struct conf_target *t, struct check_member *m, size_t n,
 	struct once_target	*ot = arg;
 	struct once_round	*round = ot->round;
 	struct once_slot	*slot;
-	size_t			 i, j, k = 0;
+	const int		*ports;
+	size_t			 i, j, k = 0, np;
 
-	ot->n = n * t->nports;
+	ot->n = 0;
+	for (i = 0; i < n; i++)
+		ot->n += check_member_ports(t, &m[i], &ports);
 	ot->results = xcalloc(ot->n ? ot->n : 1, sizeof(*ot->results));
 	for (i = 0; i < n; i++) {
-		for (j = 0; j < t->nports; j++, k++) {
+		np = check_member_ports(t, &m[i], &ports);
+		for (j = 0; j < np; j++, k++) {
 			if (m[i].address == NULL) {
-				ot->results[k] = check_dns_failed(t,
-				    m[i].name, t->ports[j], m[i].error);
+				ot->results[k] = check_member_failed(t, &m[i],
+				    ports[j]);
 				continue;
 			}
 			slot = xcalloc(1, sizeof(*slot));
@@ -137,7 +150,7 @@ once_members(const struct conf_target *t, struct check_member *m, size_t n,
 			slot->dst = &ot->results[k];
 			round->pending++;
 			check_endpoint(round->eng, round->store, t,
-			    m[i].address, t->ports[j], once_done, slot);
+			    m[i].address, ports[j], m[i].srv, once_done, slot);
 		}
 	}
 	round->pending--;

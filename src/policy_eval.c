@@ -65,7 +65,6 @@ policy_eval_label(struct policy_eval *ev, X509 *x)
 {
 	struct policy_label	*l;
 	const char		*role;
-	char			*subj, sha[65];
 	size_t			 i;
 	int			 idx;
 
@@ -79,18 +78,28 @@ policy_eval_label(struct policy_eval *ev, X509 *x)
 		role = idx > 0 ? "root" : "trust-store root";
 	else
 		role = idx > 0 ? "intermediate" : "trust-store intermediate";
-	subj = chain_name_str(X509_get_subject_name(x));
-	chain_sha256_hex(x, sha);
-	sha[8] = '\0';
 	ev->labels = xreallocarray(ev->labels, ev->nlabels + 1,
 	    sizeof(*ev->labels));
 	l = &ev->labels[ev->nlabels++];
 	l->cert = x;
-	xasprintf(&l->text, "%s %s (sha256 %s)", role,
+	l->text = policy_eval_name_cert(role, x);
+	return l->text;
+}
+
+/* "ROLE SUBJECT (sha256 PREFIX)" for x, outside an evaluation. */
+char *
+policy_eval_name_cert(const char *role, X509 *x)
+{
+	char	*subj, *text, sha[65];
+
+	subj = chain_name_str(X509_get_subject_name(x));
+	chain_sha256_hex(x, sha);
+	sha[8] = '\0';
+	xasprintf(&text, "%s %s (sha256 %s)", role,
 	    subj != NULL && *subj != '\0' ? subj : "with an empty subject",
 	    sha[0] != '\0' ? sha : "unknown");
 	free(subj);
-	return l->text;
+	return text;
 }
 
 /* The position of x in the chain as sent, -1 when it was not sent. */

@@ -2,9 +2,10 @@
  * policy_names.c: host name, subject and SAN rules (pure).
  *
  * HOSTNAME_MISMATCH matches the name probed against the leaf's DNS SANs
- * with the RFC 6125 wildcard rules; the Lync naming rules compare the
- * subject CN and the required names literally, case aside, because Lync
- * does. Comparisons are ASCII and never depend on the locale.
+ * with the RFC 6125 wildcard rules, and SRV_TARGET_NOT_COVERED applies
+ * them to the target of a DNS SRV record; the Lync naming rules compare
+ * the subject CN and the required names literally, case aside, because
+ * Lync does. Comparisons are ASCII and never depend on the locale.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,8 @@
 
 static int	 policy_names_eq(const char *, const char *);
 static int	 policy_names_eqn(const char *, const char *, size_t);
-static int	 policy_names_in_san(const struct strlist *, const char *);
+static int	 policy_names_any(const struct strlist *, const char *,
+		    int (*)(const char *, const char *));
 
 /* HOSTNAME_MISMATCH: sni against the leaf's DNS SANs only. */
 void
@@ -27,13 +29,10 @@ policy_names_hostname(struct policy_eval *ev)
 {
 	const char	*sni = ev->pol->sni;
 	char		*esni, *list;
-	size_t		 i;
 
-	if (sni == NULL || *sni == '\0')
+	if (sni == NULL || *sni == '\0' ||
+	    policy_names_any(&ev->san, sni, policy_host_match))
 		return;
-	for (i = 0; i < ev->san.n; i++)
-		if (policy_host_match(ev->san.v[i], sni))
-			return;
 	esni = chain_escape((const unsigned char *)sni, strlen(sni));
 	list = policy_eval_join(&ev->san, POLICY_LIST_MAX);
 	findings_add(ev->out, F_HOSTNAME_MISMATCH, SEV_CRITICAL,
@@ -42,6 +41,66 @@ policy_names_hostname(struct policy_eval *ev)
 	    policy_eval_label(ev, ev->leaf), esni, list, esni);
 	free(list);
 	free(esni);
+}
+
+/*
+ * Whether name is covered by the leaf's DNS SANs under the rules of
+ * HOSTNAME_MISMATCH (policy_host_match); the subject CN never counts.
+ */
+int
+policy_names_covered(X509 *leaf, const char *name)
+{
+	struct strlist	 san;
+	int		 covered;
+
+	if (leaf == NULL || name == NULL || *name == '\0')
+		return 0;
+	memset(&san, 0, sizeof(san));
+	chain_dns_sans(leaf, &san);
+	covered = policy_names_any(&san, name, policy_host_match);
+	strlist_free(&san);
+	return covered;
+}
+
+/*
+ * SRV_TARGET_NOT_COVERED: add the finding to out when the SRV target name
+ * target, which srv (the record's name; may be NULL) points at, is not
+ * covered by the leaf's DNS SANs. Federation partners look the record up
+ * and connect to its target, and check the certificate against that name.
+ */
+int
+policy_names_srv_target(X509 *leaf, const char *srv, const char *target,
+    struct findings *out)
+{
+	struct strlist	 san;
+	char		*label, *list, *etarget, *esrv;
+
+	if (leaf == NULL || target == NULL || *target == '\0')
+		return -1;
+	memset(&san, 0, sizeof(san));
+	chain_dns_sans(leaf, &san);
+	if (policy_names_any(&san, target, policy_host_match)) {
+		strlist_free(&san);
+		return 0;
+	}
+	label = policy_eval_name_cert("leaf", leaf);
+	list = policy_eval_join(&san, POLICY_LIST_MAX);
+	etarget = chain_escape((const unsigned char *)target, strlen(target));
+	esrv = srv != NULL && *srv != '\0' ?
+	    chain_escape((const unsigned char *)srv, strlen(srv)) : NULL;
+	findings_add(out, F_SRV_TARGET_NOT_COVERED, SEV_CRITICAL,
+	    "%s does not cover %s, the SRV target%s%s: its DNS SANs are [%s] "
+	    "(a wildcard covers one label, the subject CN never counts); "
+	    "partners connect to the SRV target, so the Edge certificate "
+	    "needs %s as a SAN, or the record must point at a name it has",
+	    label, etarget, esrv != NULL ? " of " : "",
+	    esrv != NULL ? esrv : "", list, etarget);
+	free(esrv);
+	free(etarget);
+	free(list);
+	free(label);
+	strlist_free(&san);
+	return 1;
 }
 
 /*
@@ -62,13 +121,14 @@ policy_names_lync(struct policy_eval *ev)
 		    strlen(pol->subject));
 		findings_add(ev->out, F_SUBJECT_MISMATCH, SEV_CRITICAL,
 		    "%s has subject CN %s, expected %s; assign the Edge "
-		    "certificate issued for %s", policy_eval_label(ev, ev->leaf),
+		    "certificate issued for %s",
+		    policy_eval_label(ev, ev->leaf),
 		    cn != NULL ? cn : "(none)", e, e);
 		free(e);
 	}
 
 	list = NULL;
-	if (cn == NULL || !policy_names_in_san(&ev->san, cn)) {
+	if (cn == NULL || !policy_names_any(&ev->san, cn, policy_names_eq)) {
 		list = policy_eval_join(&ev->san, POLICY_LIST_MAX);
 		findings_add(ev->out, F_SUBJECT_NOT_IN_SAN, SEV_CRITICAL,
 		    "%s has subject CN %s, which is not among its DNS SANs "
@@ -78,7 +138,8 @@ policy_names_lync(struct policy_eval *ev)
 	}
 
 	for (i = 0; i < pol->nsan; i++) {
-		if (pol->san[i] == NULL || policy_names_in_san(&ev->san, pol->san[i]))
+		if (pol->san[i] == NULL ||
+		    policy_names_any(&ev->san, pol->san[i], policy_names_eq))
 			continue;
 		if (list == NULL)
 			list = policy_eval_join(&ev->san, POLICY_LIST_MAX);
@@ -87,8 +148,8 @@ policy_names_lync(struct policy_eval *ev)
 		findings_add(ev->out, F_SAN_MISSING, SEV_CRITICAL,
 		    "%s lacks the DNS SAN %s (its SANs are [%s]; a wildcard "
 		    "does not count); the Edge certificate needs a SAN for "
-		    "every SIP domain and Edge name", policy_eval_label(ev, ev->leaf),
-		    e, list);
+		    "every SIP domain and Edge name",
+		    policy_eval_label(ev, ev->leaf), e, list);
 		free(e);
 	}
 	free(list);
@@ -103,7 +164,8 @@ policy_names_lync(struct policy_eval *ev)
 		findings_add(ev->out, F_WILDCARD_SUBJECT, SEV_WARNING,
 		    "%s has the wildcard subject CN %s; the Access Edge "
 		    "external interface does not support a wildcard subject, "
-		    "use the Access Edge FQDN", policy_eval_label(ev, ev->leaf), cn);
+		    "use the Access Edge FQDN",
+		    policy_eval_label(ev, ev->leaf), cn);
 }
 
 /* ASCII case-insensitive equality, independent of the locale. */
@@ -135,14 +197,18 @@ policy_names_eqn(const char *a, const char *b, size_t n)
 	return 1;
 }
 
-/* Whether name is literally (case aside) one of the DNS SANs. */
+/*
+ * Whether one of the DNS SANs matches name by match: policy_names_eq
+ * (literal, case aside) or policy_host_match (the wildcard rules).
+ */
 static int
-policy_names_in_san(const struct strlist *san, const char *name)
+policy_names_any(const struct strlist *san, const char *name,
+    int (*match)(const char *, const char *))
 {
 	size_t	 i;
 
 	for (i = 0; i < san->n; i++)
-		if (policy_names_eq(san->v[i], name))
+		if (match(san->v[i], name))
 			return 1;
 	return 0;
 }

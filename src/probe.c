@@ -22,6 +22,7 @@
 #include "probe.h"
 #include "probe_bio.h"
 #include "probe_dns.h"
+#include "probe_srv.h"
 #include "probe_int.h"
 #include "probe_session.h"
 #include "probe_tls.h"
@@ -73,6 +74,12 @@ probe_engine_new(SSL_CTX *ctx, int concurrency, char **cause)
 		free(eng);
 		return NULL;
 	}
+	if ((eng->srv = probe_srv_new(eng->base, NULL, cause)) == NULL) {
+		evdns_base_free(eng->dns, 1);
+		event_base_free(eng->base);
+		free(eng);
+		return NULL;
+	}
 	probe_tls_ctx(ctx);
 	return eng;
 }
@@ -100,6 +107,7 @@ probe_engine_free(struct probe_engine *eng)
 		TAILQ_REMOVE(&eng->running, p, entry);
 		probe_session_free(p);
 	}
+	probe_srv_free(eng->srv);
 	evdns_base_free(eng->dns, 1);
 	event_base_free(eng->base);
 	free(eng);

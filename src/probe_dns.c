@@ -19,6 +19,7 @@
 #include "probe.h"
 #include "probe_dns.h"
 #include "probe_int.h"
+#include "probe_srv.h"
 #include "xmalloc.h"
 
 struct probe_resolution {
@@ -62,6 +63,39 @@ probe_dns_new(struct event_base *base, char **cause)
 	evdns_base_set_option(dns, "timeout:", "3");
 	evdns_base_set_option(dns, "attempts:", "2");
 	return dns;
+}
+
+/* One DNS server for every lookup, A/AAAA (evdns) and SRV (c-ares). */
+int
+probe_engine_set_resolver(struct probe_engine *eng, const char *addrport,
+    char **cause)
+{
+	struct sockaddr_storage	 ss;
+	int			 len = (int)sizeof(ss);
+
+	memset(&ss, 0, sizeof(ss));
+	if (evutil_parse_sockaddr_port(addrport, (struct sockaddr *)&ss,
+	    &len) == -1) {
+		xasprintf(cause, "resolver %s: not ADDR:PORT", addrport);
+		return -1;
+	}
+	evdns_base_clear_nameservers_and_suspend(eng->dns);
+	if (evdns_base_nameserver_sockaddr_add(eng->dns,
+	    (struct sockaddr *)&ss, (ev_socklen_t)len, 0) != 0) {
+		evdns_base_resume(eng->dns);
+		xasprintf(cause, "resolver %s: cannot be used", addrport);
+		return -1;
+	}
+	evdns_base_resume(eng->dns);
+	return probe_srv_set_server(eng->srv, addrport, cause);
+}
+
+/* A name's SRV records, from c-ares on the same loop. */
+void
+probe_resolve_srv(struct probe_engine *eng, const char *name,
+    probe_srv_cb cb, void *arg)
+{
+	probe_srv_query(eng->srv, name, cb, arg);
 }
 
 /* Resolve a name to all its addresses, A and AAAA; cb once, from the loop. */

@@ -36,6 +36,7 @@
 #include "probe_bio.h"
 #include "probe_int.h"
 #include "probe_session.h"
+#include "probe_sip.h"
 #include "probe_tls.h"
 #include "xmalloc.h"
 
@@ -50,6 +51,8 @@ static void		 probe_deadline(evutil_socket_t, short, void *);
 static void		 probe_connected(struct probe *);
 static void		 probe_handshake(struct probe *);
 static void		 probe_confirm(struct probe *);
+static void		 probe_handshake_done(struct probe *);
+static void		 probe_sip(struct probe *);
 static void		 probe_handshake_error(struct probe *, int, int);
 static void		 probe_finish(struct probe *, enum probe_error,
 			    const char *);
@@ -68,6 +71,8 @@ probe_state_name(enum probe_state s)
 		return "handshake";
 	case PS_CONFIRM:
 		return "confirm";
+	case PS_SIP:
+		return "sip";
 	case PS_DONE:
 		return "done";
 	}
@@ -95,6 +100,7 @@ probe_session_new(struct probe_engine *eng, const struct probe_req *req,
 	p->fd = -1;
 	p->port = req->port;
 	p->timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : 10000;
+	p->sip_options = req->sip_options;
 	p->done = done;
 	p->arg = arg;
 	if (req->sni != NULL && *req->sni != '\0')
@@ -121,6 +127,7 @@ probe_session_free(struct probe *p)
 		close(p->fd);
 	sk_X509_pop_free(p->chain, X509_free);
 	strlist_free(&p->acceptable_cas);
+	probe_sip_free(p);
 	free(p->sni);
 	free(p);
 }
@@ -240,6 +247,9 @@ probe_dispatch(evutil_socket_t fd, short what, void *arg)
 	case PS_CONFIRM:
 		probe_confirm(p);
 		break;
+	case PS_SIP:
+		probe_sip(p);
+		break;
 	default:
 		break;
 	}
@@ -266,6 +276,11 @@ probe_deadline(evutil_socket_t fd, short what, void *arg)
 		break;
 	case PS_CONFIRM:
 		/* The grace period for a rejection ended: all is well. */
+		probe_finish(p, PROBE_OK, "");
+		return;
+	case PS_SIP:
+		/* The handshake is done: only the SIP answer is missing. */
+		probe_sip_timeout(p);
 		probe_finish(p, PROBE_OK, "");
 		return;
 	default:
@@ -317,6 +332,10 @@ probe_handshake(struct probe *p)
 	errno = 0;
 	p->read_budget = PROBE_READ_BUDGET;
 	r = SSL_do_handshake(p->ssl);
+	if (r == 1 && p->sip_options) {
+		probe_handshake_done(p);
+		return;
+	}
 	if (r == 1) {
 		/*
 		 * TLS 1.3 finishes the client's handshake before the server
@@ -396,6 +415,49 @@ probe_confirm(struct probe *p)
 	probe_handshake_error(p, r, e);
 }
 
+/*
+ * The handshake is complete and SIP OPTIONS is due. The exchange also
+ * settles what PS_CONFIRM waits for: a server refusing our certificate
+ * after the handshake refuses the request too, with an alert.
+ */
+static void
+probe_handshake_done(struct probe *p)
+{
+	struct timespec	 now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	p->handshake_ms = (double)(now.tv_sec - p->t_start.tv_sec) * 1000.0 +
+	    (double)(now.tv_nsec - p->t_start.tv_nsec) / 1e6;
+	probe_enter_state(p, PS_SIP);
+	if (probe_sip_begin(p) == -1) {
+		probe_finish(p, PROBE_OK, "");
+		return;
+	}
+	probe_sip(p);
+}
+
+/* One step of the SIP exchange. */
+static void
+probe_sip(struct probe *p)
+{
+	int	 r = 0, e = 0;
+
+	switch (probe_sip_step(p, &r, &e)) {
+	case PROBE_SIP_WANT_READ:
+		probe_wait(p, EV_READ);
+		break;
+	case PROBE_SIP_WANT_WRITE:
+		probe_wait(p, EV_WRITE);
+		break;
+	case PROBE_SIP_DONE:
+		probe_finish(p, PROBE_OK, "");
+		break;
+	case PROBE_SIP_TLS_ERROR:
+		probe_handshake_error(p, r, e);
+		break;
+	}
+}
+
 /* Turn a failed handshake step into a cause a person can act on. */
 static void
 probe_handshake_error(struct probe *p, int r, int e)
@@ -465,6 +527,9 @@ probe_finish(struct probe *p, enum probe_error err, const char *cause)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	o.handshake_ms = (double)(now.tv_sec - p->t_start.tv_sec) * 1000.0 +
 	    (double)(now.tv_nsec - p->t_start.tv_nsec) / 1e6;
+	/* With SIP, the handshake ended before the exchange. */
+	if (p->handshake_ms > 0 && err == PROBE_OK)
+		o.handshake_ms = p->handshake_ms;
 	o.chain = p->chain != NULL ? p->chain : sk_X509_new_null();
 	if (o.chain == NULL)
 		fatalx("out of memory");
@@ -485,6 +550,8 @@ probe_finish(struct probe *p, enum probe_error err, const char *cause)
 	o.acceptable_cas = p->acceptable_cas;
 	memset(&p->acceptable_cas, 0, sizeof(p->acceptable_cas));
 	o.client_cert_sent = p->client_cert_sent;
+	probe_sip_outcome(p, &o);
+	probe_sip_free(p);
 
 	probe_enter_state(p, PS_DONE);
 	if (p->ev_set)

@@ -4,12 +4,15 @@
  * An input is a policy and a chain of DER certificates (format below). Each
  * certificate that parses goes through chain_cert_info(), the chain through
  * policy_evaluate() at a time the input chooses, the leaves through
- * policy_pool(), and the strings through policy_host_match() and
- * chain_escape(). Besides memory errors and leaks (ASan, UBSan, LSan), the
- * modules' promises are checked and abort() when broken: every display
- * string and every finding message is printable ASCII, every finding code
- * and severity is one of the table's, and the same input judged twice
- * gives the same findings (the policy reads no clock and keeps no state).
+ * policy_pool(), and the strings through policy_host_match(),
+ * chain_escape() and, against the leaf, policy_names_covered() and
+ * policy_names_srv_target(). Besides memory errors and leaks (ASan,
+ * UBSan, LSan), the modules' promises are checked and abort() when broken:
+ * every display string and every finding message is printable ASCII,
+ * every finding code and severity is one of the table's, the same input
+ * judged twice gives the same findings (the policy reads no clock and
+ * keeps no state), and SRV_TARGET_NOT_COVERED comes exactly when the
+ * target is not covered.
  *
  * Input format, all integers big-endian:
  *   byte 0	flags: bit 0 public_im; bit 1 sni, bit 2 subject, bit 3 san
@@ -183,7 +186,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t			 off, len, nstr = 0, nsan = 0, i, j, nres = 0;
 	long long		 days, days2;
 	int32_t			 delta;
-	int			 flags, anchors, n, rc;
+	int			 flags, anchors, n, rc, covered;
 	time_t			 now;
 
 	if (size < 8)
@@ -290,6 +293,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	findings_free(&fs);
 	findings_free(&fs2);
+
+	/* Each string as an SRV target: the finding exactly when uncovered. */
+	findings_init(&fs);
+	for (i = 0; sk_X509_num(chain) > 0 && i < nstr; i++) {
+		covered = policy_names_covered(sk_X509_value(chain, 0), str[i]);
+		rc = policy_names_srv_target(sk_X509_value(chain, 0),
+		    "_sipfederationtls._tcp.fuzz", str[i], &fs);
+		if (rc != (*str[i] == '\0' ? -1 : !covered))
+			abort();
+	}
+	fuzz_check_findings(&fs);
+	findings_free(&fs);
 
 	X509_STORE_free(own);
 	sk_X509_pop_free(chain, X509_free);

@@ -1064,6 +1064,120 @@ test_host_match_table(void **state)
 
 /* The leaf past its notAfter: EXPIRED, and days_left negative. */
 
+/* policy_names_covered: the HOSTNAME_MISMATCH rules against one leaf. */
+static void
+test_names_covered(void **state)
+{
+	static const char *const sans[] = {
+		"sip.contoso.com", "*.fabrikam.com"
+	};
+	static const struct {
+		const char	*name;
+		int		 covered;
+	} t[] = {
+		{ "sip.contoso.com", 1 },
+		{ "SIP.Contoso.COM.", 1 },
+		{ "sip.fabrikam.com", 1 },
+		{ "a.b.fabrikam.com", 0 },
+		{ "fabrikam.com", 0 },
+		{ "webcon.contoso.com", 0 },
+		{ "edge.contoso.com", 0 },	/* the CN never counts */
+		{ "", 0 },
+	};
+	struct mint_spec	 spec;
+	X509			*leaf;
+	size_t			 i;
+
+	(void)state;
+	seed_spec(&spec);
+	spec.cn = "edge.contoso.com";
+	spec.dns = sans;
+	spec.ndns = 2;
+	leaf = mint_cert(&spec, F.eckey, F.pki.inter, F.pki.inter_key);
+	assert_non_null(leaf);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (policy_names_covered(leaf, t[i].name) != t[i].covered)
+			fail_msg("row %zu: %s: expected %d", i, t[i].name,
+			    t[i].covered);
+	assert_int_equal(policy_names_covered(leaf, NULL), 0);
+	assert_int_equal(policy_names_covered(NULL, "sip.contoso.com"), 0);
+	X509_free(leaf);
+
+	/* A SAN with an embedded NUL covers nothing. */
+	spec.ndns = 0;
+	spec.dns_raw = nul_san;
+	spec.dns_raw_len = sizeof(nul_san) - 1;
+	leaf = mint_cert(&spec, F.eckey, F.pki.inter, F.pki.inter_key);
+	assert_non_null(leaf);
+	assert_int_equal(policy_names_covered(leaf, "sip.contoso.com"), 0);
+	X509_free(leaf);
+}
+
+/* SRV_TARGET_NOT_COVERED: added when, and only when, no SAN covers it. */
+static void
+test_srv_target(void **state)
+{
+	static const char *const sans[] = {
+		"sip.contoso.com", "*.fabrikam.com"
+	};
+	struct mint_spec	 spec;
+	struct findings		 fs;
+	X509			*leaf;
+	char			 sha[65], want[1024];
+	const char		*m;
+	size_t			 i;
+
+	(void)state;
+	seed_spec(&spec);
+	spec.dns = sans;
+	spec.ndns = 2;
+	leaf = mint_cert(&spec, F.eckey, F.pki.inter, F.pki.inter_key);
+	assert_non_null(leaf);
+	chain_sha256_hex(leaf, sha);
+	findings_init(&fs);
+
+	/* Covered, literally or by the wildcard: nothing. */
+	assert_int_equal(policy_names_srv_target(leaf,
+	    "_sipfederationtls._tcp.contoso.com", "sip.contoso.com.", &fs), 0);
+	assert_int_equal(policy_names_srv_target(leaf,
+	    "_sipfederationtls._tcp.fabrikam.com", "sip.fabrikam.com", &fs), 0);
+	assert_int_equal(fs.n, 0);
+	/* No target, no leaf: nothing to judge. */
+	assert_int_equal(policy_names_srv_target(leaf, NULL, "", &fs), -1);
+	assert_int_equal(policy_names_srv_target(leaf, NULL, NULL, &fs), -1);
+	assert_int_equal(policy_names_srv_target(NULL, NULL, "sip.contoso.com",
+	    &fs), -1);
+	assert_int_equal(fs.n, 0);
+
+	/* Two labels under the wildcard: not covered. */
+	assert_int_equal(policy_names_srv_target(leaf,
+	    "_sipfederationtls._tcp.fabrikam.com", "edge.sip.fabrikam.com",
+	    &fs), 1);
+	assert_int_equal(fs.n, 1);
+	assert_int_equal(fs.v[0].code, F_SRV_TARGET_NOT_COVERED);
+	assert_int_equal(fs.v[0].severity, SEV_CRITICAL);
+	snprintf(want, sizeof(want), "leaf CN=sip.contoso.com,O=Contoso "
+	    "(sha256 %.8s) does not cover edge.sip.fabrikam.com, the SRV "
+	    "target of _sipfederationtls._tcp.fabrikam.com: its DNS SANs are "
+	    "[sip.contoso.com, *.fabrikam.com] (a wildcard covers one label, "
+	    "the subject CN never counts); partners connect to the SRV "
+	    "target, so the Edge certificate needs edge.sip.fabrikam.com as "
+	    "a SAN, or the record must point at a name it has", sha);
+	assert_string_equal(fs.v[0].message, want);
+
+	/* No record name; a hostile target is escaped. */
+	assert_int_equal(policy_names_srv_target(leaf, NULL,
+	    "sip\n.contoso.com", &fs), 1);
+	assert_int_equal(fs.n, 2);
+	m = fs.v[1].message;
+	assert_non_null(strstr(m, "does not cover sip\\x0a.contoso.com, "
+	    "the SRV target: its DNS SANs"));
+	for (i = 0; m[i] != '\0'; i++)
+		assert_true(m[i] >= 0x20 && m[i] <= 0x7e);
+	findings_free(&fs);
+	X509_free(leaf);
+}
+
 /* days_left is a floor, also below zero. */
 static void
 test_days_left_floor(void **state)
@@ -1169,6 +1283,8 @@ main(void)
 	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_null_chain),
 		cmocka_unit_test(test_host_match_table),
+		cmocka_unit_test(test_names_covered),
+		cmocka_unit_test(test_srv_target),
 		cmocka_unit_test(test_days_left_floor),
 		cmocka_unit_test(test_pool_mismatch),
 	};
