@@ -109,7 +109,7 @@ FUZZ_POLICY_SRCS = tests/fuzz/fuzz_policy.c src/chain.c src/policy.c \
 	   src/policy_pool.c \
 	   src/finding.c src/result.c src/xmalloc.c src/log.c tests/lib/mint.c
 FUZZ_CONF_SRCS = tests/fuzz/fuzz_conf.c src/conf.c src/conf_err.c \
-	   src/conf_keys.c src/conf_target.c src/xmalloc.c src/log.c
+	   src/conf_keys.c src/conf_target.c src/tlsctx.c src/xmalloc.c src/log.c
 FUZZ_SIP_SRCS = tests/fuzz/fuzz_sip.c src/sip.c src/srv.c src/xmalloc.c src/log.c
 
 build/fuzz/fuzz_policy: $(FUZZ_POLICY_SRCS)

@@ -13,6 +13,8 @@
 #define CONF_DEFAULT_PATH	"/etc/edgeprobe/edgeprobe.conf"
 #define CONF_MAX_PORTS		16
 
+struct tlsctx_identity;
+
 struct conf_target {
 	char		 *name;
 	char		 *host;
@@ -31,6 +33,7 @@ struct conf_target {
 	int		  interval;	/* seconds */
 	int		  line;		/* where the target starts */
 	char		 *domain;	/* NULL: host; else found through SRV */
+	struct tlsctx_identity *identity; /* client_cert/client_key, loaded */
 	int		  sip_options;	/* send OPTIONS after the handshake */
 };
 

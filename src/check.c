@@ -15,6 +15,7 @@
 #include "policy_names.h"
 #include "probe.h"
 #include "result.h"
+#include "tlsctx.h"
 #include "xmalloc.h"
 
 /* A target's resolution in progress: one lookup per name. */
@@ -227,6 +228,11 @@ check_endpoint(struct probe_engine *eng, X509_STORE *store,
 	req.sni = srv != NULL ? srv->target : t->sni;
 	req.timeout_ms = t->timeout * 1000;
 	req.sip_options = t->sip_options;
+	if (t->identity != NULL) {
+		req.client_cert = t->identity->cert;
+		req.client_chain = t->identity->chain;
+		req.client_key = t->identity->key;
+	}
 	probe_start(eng, &req, check_probed, cp);
 }
 
@@ -284,7 +290,12 @@ check_failure(struct result *r, const struct probe_outcome *o, const char *ep)
 		findings_add(&r->findings, F_TIMEOUT, SEV_CRITICAL,
 		    "%s: %s", ep, o->cause);
 		break;
-	case PROBE_MTLS_REJECTED:	/* no identity is passed yet */
+	case PROBE_MTLS_REJECTED:
+		findings_add(&r->findings, F_MTLS_REJECTED, SEV_CRITICAL,
+		    "%s refused our client certificate: %s; a partner with "
+		    "this certificate cannot federate (is its CA trusted "
+		    "there, does it carry clientAuth?)", ep, o->cause);
+		break;
 	case PROBE_HANDSHAKE_FAILED:
 		findings_add(&r->findings, F_HANDSHAKE_FAILED, SEV_CRITICAL,
 		    "%s: %s", ep, o->cause);
@@ -306,6 +317,9 @@ check_judge(struct check_probe *cp, struct result *r, struct probe_outcome *o)
 	    o->version_name);
 	snprintf(r->cipher, sizeof(r->cipher), "%s", o->cipher);
 	r->client_cert_requested = o->cert_requested;
+	r->client_cert_sent = o->client_cert_sent;
+	r->acceptable_cas = o->acceptable_cas;
+	memset(&o->acceptable_cas, 0, sizeof(o->acceptable_cas));
 	sk_X509_free(r->chain);
 	r->chain = o->chain;
 	o->chain = NULL;

@@ -15,6 +15,7 @@
 #include "conf_err.h"
 #include "conf_keys.h"
 #include "conf_target.h"
+#include "tlsctx.h"
 #include "xmalloc.h"
 
 /* A target name and where it was set, for the duplicate check. */
@@ -138,6 +139,7 @@ conf_target_clear(struct conf_target *t)
 		free(t->pool[i]);
 	free(t->pool);
 	free(t->domain);
+	tlsctx_identity_free(t->identity);
 }
 
 /* Order target names, then by position, so duplicates are adjacent. */

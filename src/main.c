@@ -14,6 +14,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "once.h"
+#include "tlsctx.h"
 #include "xmalloc.h"
 
 #include "version.h"
@@ -113,7 +114,7 @@ struct probe_args {
 	char		*host;
 	int		 port;
 	const char	*sni, *connect_to, *subject, *ca_file;
-	const char	*domain, *resolver;
+	const char	*domain, *resolver, *client_cert, *client_key;
 	int		 sip_options;
 	char		**san;
 	size_t		 nsan;
@@ -123,7 +124,8 @@ struct probe_args {
 
 /* The options of `probe`, and what each is called in error messages. */
 enum { P_SNI = 256, P_CONNECT, P_SUBJECT, P_SAN, P_PUBLIC_IM, P_CA_FILE,
-    P_WARN, P_CRIT, P_TIMEOUT, P_JSON, P_HELP, P_DOMAIN, P_SIP, P_RESOLVER };
+    P_WARN, P_CRIT, P_TIMEOUT, P_JSON, P_HELP, P_DOMAIN, P_SIP, P_RESOLVER,
+    P_CLIENT_CERT, P_CLIENT_KEY };
 static const struct option probe_opts[] = {
 	{ "sni",	required_argument,	NULL, P_SNI },
 	{ "connect",	required_argument,	NULL, P_CONNECT },
@@ -138,6 +140,8 @@ static const struct option probe_opts[] = {
 	{ "domain",	required_argument,	NULL, P_DOMAIN },
 	{ "sip-options", no_argument,		NULL, P_SIP },
 	{ "resolver",	required_argument,	NULL, P_RESOLVER },
+	{ "client-cert", required_argument,	NULL, P_CLIENT_CERT },
+	{ "client-key",	required_argument,	NULL, P_CLIENT_KEY },
 	{ "help",	no_argument,		NULL, P_HELP },
 	{ NULL,		0,			NULL, 0 }
 };
@@ -184,6 +188,12 @@ main_probe_opt(struct probe_args *a, int ch, const char *arg)
 	case P_RESOLVER:
 		a->resolver = arg;
 		return 0;
+	case P_CLIENT_CERT:
+		a->client_cert = arg;
+		return 0;
+	case P_CLIENT_KEY:
+		a->client_key = arg;
+		return 0;
 	default:
 		return -1;
 	}
@@ -208,6 +218,11 @@ main_probe_parse(int argc, char **argv, struct probe_args *a)
 		}
 		if (main_probe_opt(a, ch, optarg) == -1)
 			return -1;
+	}
+	if ((a->client_cert == NULL) != (a->client_key == NULL)) {
+		fprintf(stderr, "edgeprobe: probe: --client-cert and "
+		    "--client-key go together\n");
+		return -1;
 	}
 	if (a->domain != NULL) {
 		if (optind < argc) {
@@ -242,6 +257,7 @@ main_probe_conf(const struct probe_args *a)
 {
 	struct conf		*conf;
 	struct conf_target	*t;
+	char			*cause = NULL;
 	size_t			 i;
 
 	conf = conf_new();
@@ -283,6 +299,13 @@ main_probe_conf(const struct probe_args *a)
 		t->domain = xstrdup(a->domain);
 	if (a->resolver != NULL)
 		conf->resolver = xstrdup(a->resolver);
+	if (a->client_cert != NULL && (t->identity = tlsctx_identity_load(
+	    a->client_cert, a->client_key, &cause)) == NULL) {
+		fprintf(stderr, "edgeprobe: %s\n", cause);
+		free(cause);
+		conf_free(conf);
+		return NULL;
+	}
 	return conf;
 }
 

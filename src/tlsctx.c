@@ -1,11 +1,15 @@
 /*
  * tlsctx.c: the probe's SSL_CTX and the trust store, built before the loop.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -109,4 +113,79 @@ tlsctx_store(const char *ca_file, char **cause)
 		return NULL;
 	}
 	return store;
+}
+
+/*
+ * Load the identity we present to servers that ask for one. The key is
+ * refused when others may read it (a partner's key is a secret), before
+ * a byte of it is read.
+ */
+struct tlsctx_identity *
+tlsctx_identity_load(const char *cert, const char *key, char **cause)
+{
+	struct tlsctx_identity	*id;
+	struct stat		 st;
+	FILE			*fp;
+	X509			*x;
+
+	if (stat(key, &st) == -1) {
+		xasprintf(cause, "client_key %s: %s", key, strerror(errno));
+		return NULL;
+	}
+	if ((st.st_mode & 077) != 0) {
+		xasprintf(cause, "client_key %s: readable by group or others "
+		    "(mode %03o); chmod 600 it", key,
+		    (unsigned)(st.st_mode & 0777));
+		return NULL;
+	}
+	id = xcalloc(1, sizeof(*id));
+	if ((fp = fopen(cert, "r")) == NULL) {
+		xasprintf(cause, "client_cert %s: %s", cert, strerror(errno));
+		goto fail;
+	}
+	id->cert = PEM_read_X509(fp, NULL, NULL, NULL);
+	if (id->cert != NULL && (id->chain = sk_X509_new_null()) != NULL)
+		while ((x = PEM_read_X509(fp, NULL, NULL, NULL)) != NULL)
+			if (sk_X509_push(id->chain, x) == 0) {
+				X509_free(x);
+				break;
+			}
+	fclose(fp);
+	ERR_clear_error();
+	if (id->cert == NULL || id->chain == NULL) {
+		xasprintf(cause, "client_cert %s: no PEM certificate", cert);
+		goto fail;
+	}
+	if ((fp = fopen(key, "r")) == NULL) {
+		xasprintf(cause, "client_key %s: %s", key, strerror(errno));
+		goto fail;
+	}
+	id->key = PEM_read_PrivateKey(fp, NULL, NULL, NULL);
+	fclose(fp);
+	if (id->key == NULL) {
+		tlsctx_cause(cause, "client_key", key);
+		goto fail;
+	}
+	if (X509_check_private_key(id->cert, id->key) != 1) {
+		ERR_clear_error();
+		xasprintf(cause, "client_key %s does not match client_cert %s",
+		    key, cert);
+		goto fail;
+	}
+	return id;
+fail:
+	tlsctx_identity_free(id);
+	return NULL;
+}
+
+/* Free an identity. */
+void
+tlsctx_identity_free(struct tlsctx_identity *id)
+{
+	if (id == NULL)
+		return;
+	X509_free(id->cert);
+	sk_X509_pop_free(id->chain, X509_free);
+	EVP_PKEY_free(id->key);
+	free(id);
 }
