@@ -33,7 +33,8 @@ endif
 # The program, one concern per file (see README.md "Layout").
 SRCS	 = src/log.c src/xmalloc.c src/finding.c src/chain.c src/policy.c \
 	   src/result.c src/conf.c src/conf_err.c src/conf_keys.c \
-	   src/conf_target.c src/tlsctx.c src/probe.c src/report.c \
+	   src/conf_target.c src/conf_syntax.c src/conf_file.c \
+	   src/tlsctx.c src/probe.c src/report.c \
 	   src/logfmt.c src/check.c src/once.c src/daemon.c
 MAIN	 = src/main.c
 OBJS	 = $(SRCS:src/%.c=$(BUILD)/obj/%.o)
@@ -99,7 +100,8 @@ FUZZERS	 = build/fuzz/fuzz_policy build/fuzz/fuzz_conf
 FUZZ_POLICY_SRCS = tests/fuzz/fuzz_policy.c src/chain.c src/policy.c \
 	   src/finding.c src/result.c src/xmalloc.c src/log.c tests/lib/mint.c
 FUZZ_CONF_SRCS = tests/fuzz/fuzz_conf.c src/conf.c src/conf_err.c \
-	   src/conf_keys.c src/conf_target.c src/xmalloc.c src/log.c
+	   src/conf_keys.c src/conf_target.c src/conf_syntax.c \
+	   src/conf_file.c src/xmalloc.c src/log.c
 
 build/fuzz/fuzz_policy: $(FUZZ_POLICY_SRCS)
 	@mkdir -p $(@D)
