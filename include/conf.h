@@ -12,13 +12,21 @@
 
 #define CONF_DEFAULT_PATH	"/etc/edgeprobe/edgeprobe.conf"
 #define CONF_MAX_PORTS		16
+#define CONF_MAX_SHARDS		1024
+#define CONF_RESOLVER_PORT	53	/* "resolver" without a port */
 
 struct tlsctx_identity;
 
+/*
+ * A target has exactly one of host and domain. A domain target (host NULL)
+ * is found through DNS SRV: no pool, its ports are ignored, and sni is NULL
+ * unless set (the SRV target name is the SNI then).
+ */
 struct conf_target {
 	char		 *name;
-	char		 *host;
-	char		 *sni;		/* never NULL: defaults to host */
+	char		 *host;		/* NULL for a domain target */
+	char		 *domain;	/* NULL for a host target */
+	char		 *sni;		/* defaults to host; see above */
 	char		 *subject;	/* NULL: not checked */
 	char		**san;
 	size_t		  nsan;
@@ -27,14 +35,20 @@ struct conf_target {
 	char		**pool;		/* NULL/0: resolve host */
 	size_t		  npool;
 	int		  public_im;
+	int		  sip_options;	/* inherited unless overridden */
+	/*
+	 * Both or neither; checked by conf_load: readable regular files, the
+	 * key not group- or world-readable, and matching the certificate
+	 * (PEM; client_cert may hold the chain after the leaf).
+	 */
+	char		 *client_cert;
+	char		 *client_key;
 	int		  warn_days;	/* inherited unless overridden */
 	int		  crit_days;
 	int		  timeout;	/* seconds */
 	int		  interval;	/* seconds */
 	int		  line;		/* where the target starts */
-	char		 *domain;	/* NULL: host; else found through SRV */
 	struct tlsctx_identity *identity; /* client_cert/client_key, loaded */
-	int		  sip_options;	/* send OPTIONS after the handshake */
 };
 
 struct conf {
@@ -48,7 +62,18 @@ struct conf {
 	char			*ca_file;	/* NULL: system default store */
 	char			*syslog_ident;
 	int			 syslog_facility;	/* LOG_DAEMON ... */
-	char			*resolver;	/* "ADDR:PORT"; NULL: resolv.conf */
+	int			 sip_options;	/* default of the targets' */
+	/*
+	 * "resolver" and "metrics_listen": a numeric address as text, without
+	 * the brackets of "[v6]:PORT" (NULL: not set), and its port.
+	 */
+	char			*resolver;	/* NULL: resolv.conf */
+	int			 resolver_port;	/* CONF_RESOLVER_PORT if omitted */
+	char			*metrics_listen; /* NULL: no metrics */
+	int			 metrics_port;
+	/* "shard = K/N": probe the K-th of N shares (1 <= K <= N). */
+	int			 shard_index;	/* K, from 1; default 1 */
+	int			 shard_count;	/* N; default 1 */
 	struct conf_target	*targets;
 	size_t			 ntargets;
 };

@@ -27,6 +27,10 @@ enum conf_type {
 	CONF_STRINGS,		/* array or list of non-empty strings */
 	CONF_PORTS,		/* array or list of ports 1..65535 */
 	CONF_FACILITY,		/* a syslog(3) facility name */
+	CONF_DNSNAME,		/* a DNS name */
+	CONF_ADDRPORT,		/* "ADDR:PORT", "[ADDR6]:PORT"; def: port if
+				   omitted, 0: required; noff: the port */
+	CONF_SHARD,		/* "K/N", 1 <= K <= N <= max; noff: N */
 	CONF_GROUP,		/* the syslog group */
 	CONF_TARGETS		/* the list of target groups */
 };
@@ -48,7 +52,9 @@ struct conf_key {
 	long long	 def;	/* CONF_INT, CONF_BOOL, CONF_FACILITY */
 	size_t		 goff;	/* field in struct conf, or NOFF */
 	size_t		 toff;	/* field in struct conf_target, or NOFF */
-	size_t		 noff;	/* CONF_STRINGS: count in struct conf_target */
+	size_t		 noff;	/* CONF_STRINGS, _PORTS: count in struct
+				   conf_target; CONF_ADDRPORT, _SHARD: second
+				   field in struct conf */
 };
 
 enum {
@@ -71,6 +77,13 @@ enum {
 	K_SAN,
 	K_PUBLIC_IM,
 	K_POOL,
+	K_SIP_OPTIONS,
+	K_DOMAIN,
+	K_CLIENT_CERT,
+	K_CLIENT_KEY,
+	K_RESOLVER,
+	K_METRICS_LISTEN,
+	K_SHARD,
 	K_MAX
 };
 

@@ -127,11 +127,11 @@ void			 probe_resolve_srv(struct probe_engine *, const char *,
 			    probe_srv_cb, void *);
 
 /*
- * Send every lookup (A, AAAA, SRV) to one DNS server, "ADDR:PORT" or
- * "[ADDR6]:PORT", instead of resolv.conf's. Before the loop; -1 with *cause.
+ * Send every lookup (A, AAAA, SRV) to one DNS server, a numeric address
+ * and port, instead of resolv.conf's. Before the loop; -1 with *cause.
  */
 int			 probe_engine_set_resolver(struct probe_engine *,
-			    const char *, char **cause);
+			    const char *addr, int port, char **cause);
 
 /* Timers and signals for the engine's users. */
 struct probe_timer	*probe_timer_new(struct probe_engine *, probe_event_cb,

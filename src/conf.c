@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -18,12 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
-#include <unistd.h>
 
 #include <libconfig.h>
 
 #include "conf.h"
 #include "conf_err.h"
+#include "conf_file.h"
 #include "conf_keys.h"
 #include "conf_target.h"
 #include "xmalloc.h"
@@ -57,8 +56,6 @@ static const struct {
 };
 
 static struct conf *conf_read(struct conf_ctx *, config_t *, int);
-static void	 conf_check_ca_file(struct conf_ctx *,
-		    const config_setting_t *);
 
 /* Read, validate and return the configuration in path, or NULL and errs. */
 struct conf *
@@ -158,7 +155,8 @@ conf_read(struct conf_ctx *ctx, config_t *cfg, int parsed)
 			    conf->crit_days, seen);
 	}
 	if (seen[K_CA_FILE] != NULL)
-		conf_check_ca_file(ctx, seen[K_CA_FILE]);
+		conf_file_readable(ctx, seen[K_CA_FILE], "ca_file",
+		    conf->ca_file);
 	if (seen[K_TARGETS] != NULL)
 		conf_target_list(ctx, seen[K_TARGETS]);
 	else if ((bad & 1 << K_TARGETS) == 0)
@@ -173,45 +171,6 @@ conf_read(struct conf_ctx *ctx, config_t *cfg, int parsed)
 	return conf;
 }
 
-/*
- * The trust store is read before the loop starts and the daemon may run in
- * a sandbox that cannot see the file system later: check now that ca_file
- * is a regular file we can open, so a typo fails --check-config and start-up
- * rather than every probe. stat() first so that a device or FIFO is never
- * opened.
- */
-static void
-conf_check_ca_file(struct conf_ctx *ctx, const config_setting_t *s)
-{
-	const char	*path = ctx->conf->ca_file;
-	struct stat	 st;
-	char		*q;
-	int		 fd, error = 0;
-
-	if (path == NULL)
-		return;
-	if (stat(path, &st) == 0) {
-		if (!S_ISREG(st.st_mode))
-			error = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-		else if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
-			error = errno;
-		else
-			close(fd);
-	} else
-		error = errno;
-	if (error == 0)
-		return;
-	q = conf_err_quote(path);
-	if (error == EINVAL)
-		conf_err(&ctx->err, s,
-		    "cannot read ca_file %s: not a regular file",
-		    q);
-	else
-		conf_err(&ctx->err, s, "cannot read ca_file %s: %s", q,
-		    strerror(error));
-	free(q);
-}
-
 /* A configuration with every default and no target. */
 struct conf *
 conf_new(void)
@@ -222,6 +181,8 @@ conf_new(void)
 	conf_keys_defaults(conf);
 	conf->ca_file = NULL;
 	conf->syslog_ident = xstrdup(CONF_DEFAULT_IDENT);
+	conf->shard_index = 1;
+	conf->shard_count = 1;
 	return conf;
 }
 
@@ -256,6 +217,7 @@ conf_free(struct conf *conf)
 	free(conf->ca_file);
 	free(conf->syslog_ident);
 	free(conf->resolver);
+	free(conf->metrics_listen);
 	free(conf);
 }
 

@@ -18,6 +18,7 @@
 #include "conf.h"
 #include "conf_err.h"
 #include "conf_keys.h"
+#include "conf_syntax.h"
 #include "xmalloc.h"
 
 #define G(f)	offsetof(struct conf, f)
@@ -62,6 +63,22 @@ const struct conf_key conf_keys[K_MAX] = {
 			    0, 1, 0, NOFF, T(public_im), NOFF },
 	[K_POOL] =	  { "pool", CONF_STRINGS, CONF_TARGET,
 			    1, INT_MAX, 0, NOFF, T(pool), T(npool) },
+	[K_SIP_OPTIONS] = { "sip_options", CONF_BOOL, CONF_GLOBAL | CONF_TARGET,
+			    0, 1, 0, G(sip_options), T(sip_options), NOFF },
+	[K_DOMAIN] =	  { "domain", CONF_DNSNAME, CONF_TARGET,
+			    0, 0, 0, NOFF, T(domain), NOFF },
+	[K_CLIENT_CERT] = { "client_cert", CONF_STRING, CONF_TARGET,
+			    0, 0, 0, NOFF, T(client_cert), NOFF },
+	[K_CLIENT_KEY] =  { "client_key", CONF_STRING, CONF_TARGET,
+			    0, 0, 0, NOFF, T(client_key), NOFF },
+	[K_RESOLVER] =	  { "resolver", CONF_ADDRPORT, CONF_GLOBAL,
+			    0, 0, CONF_RESOLVER_PORT, G(resolver), NOFF,
+			    G(resolver_port) },
+	[K_METRICS_LISTEN] = { "metrics_listen", CONF_ADDRPORT, CONF_GLOBAL,
+			    0, 0, 0, G(metrics_listen), NOFF, G(metrics_port) },
+	[K_SHARD] =	  { "shard", CONF_SHARD, CONF_GLOBAL,
+			    1, CONF_MAX_SHARDS, 0, G(shard_index), NOFF,
+			    G(shard_count) },
 };
 
 #undef G
@@ -73,6 +90,16 @@ static int	 conf_set(struct conf_ctx *, int, const config_setting_t *,
 		    void *);
 static int	 conf_set_int(struct conf_ctx *, const struct conf_key *,
 		    const config_setting_t *, int *);
+static int	 conf_set_bool(struct conf_ctx *, const struct conf_key *,
+		    const config_setting_t *, int *);
+static int	 conf_set_facility(struct conf_ctx *, const struct conf_key *,
+		    const config_setting_t *, int *);
+static int	 conf_set_dnsname(struct conf_ctx *, const struct conf_key *,
+		    const config_setting_t *, char **);
+static int	 conf_set_addrport(struct conf_ctx *, const struct conf_key *,
+		    const config_setting_t *, char **, int *);
+static int	 conf_set_shard(struct conf_ctx *, const struct conf_key *,
+		    const config_setting_t *, int *, int *);
 static int	 conf_set_string(struct conf_ctx *, const struct conf_key *,
 		    const config_setting_t *, char **);
 static int	 conf_set_strings(struct conf_ctx *, const struct conf_key *,
@@ -161,21 +188,13 @@ conf_set(struct conf_ctx *ctx, int k, const config_setting_t *s, void *base)
 	const struct conf_key	*key = &conf_keys[k];
 	char			*p = base;
 	size_t			 off;
-	const char		*name;
-	int			 f;
 
 	off = ctx->scope == CONF_TARGET ? key->toff : key->goff;
 	switch (key->type) {
 	case CONF_INT:
 		return conf_set_int(ctx, key, s, (int *)(void *)(p + off));
 	case CONF_BOOL:
-		if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
-			conf_err(&ctx->err, s, "\"%s\"%s must be true or false",
-			    key->name, ctx->where);
-			return -1;
-		}
-		*(int *)(void *)(p + off) = config_setting_get_bool(s);
-		return 0;
+		return conf_set_bool(ctx, key, s, (int *)(void *)(p + off));
 	case CONF_STRING:
 		return conf_set_string(ctx, key, s, (char **)(void *)(p + off));
 	case CONF_STRINGS:
@@ -186,21 +205,18 @@ conf_set(struct conf_ctx *ctx, int k, const config_setting_t *s, void *base)
 		return conf_set_ports(ctx, key, s, (int *)(void *)(p + off),
 		    (size_t *)(void *)(p + key->noff));
 	case CONF_FACILITY:
-		if (config_setting_type(s) != CONFIG_TYPE_STRING) {
-			conf_err(&ctx->err, s, "\"%s\"%s must be a string",
-			    key->name, ctx->where);
-			return -1;
-		}
-		name = config_setting_get_string(s);
-		if ((f = conf_facility(name)) == -1) {
-			char	*q = conf_err_quote(name);
-
-			conf_err(&ctx->err, s, "unknown syslog facility %s", q);
-			free(q);
-			return -1;
-		}
-		*(int *)(void *)(p + off) = f;
-		return 0;
+		return conf_set_facility(ctx, key, s,
+		    (int *)(void *)(p + off));
+	case CONF_DNSNAME:
+		return conf_set_dnsname(ctx, key, s,
+		    (char **)(void *)(p + off));
+	case CONF_ADDRPORT:
+		return conf_set_addrport(ctx, key, s,
+		    (char **)(void *)(p + off),
+		    (int *)(void *)(p + key->noff));
+	case CONF_SHARD:
+		return conf_set_shard(ctx, key, s, (int *)(void *)(p + off),
+		    (int *)(void *)(p + key->noff));
 	case CONF_GROUP:
 		if (!config_setting_is_group(s)) {
 			conf_err(&ctx->err, s, "\"%s\" must be a group: "
@@ -222,6 +238,45 @@ conf_set(struct conf_ctx *ctx, int k, const config_setting_t *s, void *base)
 		return 0;
 	}
 	return -1;
+}
+
+/* true or false. */
+static int
+conf_set_bool(struct conf_ctx *ctx, const struct conf_key *key,
+    const config_setting_t *s, int *dst)
+{
+	if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
+		conf_err(&ctx->err, s, "\"%s\"%s must be true or false",
+		    key->name, ctx->where);
+		return -1;
+	}
+	*dst = config_setting_get_bool(s);
+	return 0;
+}
+
+/* A syslog(3) facility by name. */
+static int
+conf_set_facility(struct conf_ctx *ctx, const struct conf_key *key,
+    const config_setting_t *s, int *dst)
+{
+	const char	*name;
+	char		*q;
+	int		 f;
+
+	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
+		conf_err(&ctx->err, s, "\"%s\"%s must be a string",
+		    key->name, ctx->where);
+		return -1;
+	}
+	name = config_setting_get_string(s);
+	if ((f = conf_facility(name)) == -1) {
+		q = conf_err_quote(name);
+		conf_err(&ctx->err, s, "unknown syslog facility %s", q);
+		free(q);
+		return -1;
+	}
+	*dst = f;
+	return 0;
 }
 
 /* An integer within the key's bounds; int and int64 both accepted. */
@@ -390,6 +445,77 @@ conf_set_ports(struct conf_ctx *ctx, const struct conf_key *key,
 	return 0;
 }
 
+/* A DNS name: a non-empty string first, then its labels. */
+static int
+conf_set_dnsname(struct conf_ctx *ctx, const struct conf_key *key,
+    const config_setting_t *s, char **dst)
+{
+	char	*q;
+
+	if (conf_set_string(ctx, key, s, dst) == -1)
+		return -1;
+	if (conf_syntax_dnsname(*dst))
+		return 0;
+	q = conf_err_quote(*dst);
+	conf_err(&ctx->err, s, "\"%s\"%s must be a DNS name, not %s",
+	    key->name, ctx->where, q);
+	free(q);
+	free(*dst);
+	*dst = NULL;
+	return -1;
+}
+
+/* "ADDR:PORT" or "[IPv6]:PORT", numeric; the port optional with a default. */
+static int
+conf_set_addrport(struct conf_ctx *ctx, const struct conf_key *key,
+    const config_setting_t *s, char **dst, int *port)
+{
+	const char	*v, *cause;
+	char		*addr, *q;
+
+	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
+		conf_err(&ctx->err, s, "\"%s\"%s must be a string",
+		    key->name, ctx->where);
+		return -1;
+	}
+	v = config_setting_get_string(s);
+	if (conf_syntax_addrport(v, (int)key->def, &addr, port,
+	    &cause) == -1) {
+		q = conf_err_quote(v);
+		conf_err(&ctx->err, s, "\"%s\" must be %s, not %s: %s",
+		    key->name, key->def != 0 ? "ADDR[:PORT] or [IPv6][:PORT]" :
+		    "ADDR:PORT or [IPv6]:PORT", q, cause);
+		free(q);
+		return -1;
+	}
+	free(*dst);
+	*dst = addr;
+	return 0;
+}
+
+/* "K/N": this process probes the K-th of N shares of the endpoints. */
+static int
+conf_set_shard(struct conf_ctx *ctx, const struct conf_key *key,
+    const config_setting_t *s, int *k, int *n)
+{
+	const char	*v;
+	char		*q;
+
+	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
+		conf_err(&ctx->err, s, "\"%s\"%s must be a string \"K/N\"",
+		    key->name, ctx->where);
+		return -1;
+	}
+	v = config_setting_get_string(s);
+	if (conf_syntax_shard(v, (int)key->max, k, n) == 0)
+		return 0;
+	q = conf_err_quote(v);
+	conf_err(&ctx->err, s, "\"%s\" must be \"K/N\" with "
+	    "1 <= K <= N <= %lld, not %s", key->name, key->max, q);
+	free(q);
+	return -1;
+}
+
 /* The syslog group: ident and facility. */
 static void
 conf_syslog(struct conf_ctx *ctx, const config_setting_t *s)
@@ -444,8 +570,8 @@ conf_keys_inherit(const struct conf *conf, struct conf_target *t)
 
 	for (i = 0; i < K_MAX; i++) {
 		k = &conf_keys[i];
-		if (k->type == CONF_INT && k->goff != NOFF &&
-		    k->toff != NOFF)
+		if ((k->type == CONF_INT || k->type == CONF_BOOL) &&
+		    k->goff != NOFF && k->toff != NOFF)
 			*(int *)(void *)((char *)t + k->toff) =
 			    *(const int *)(const void *)
 			    ((const char *)conf + k->goff);

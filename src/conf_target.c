@@ -13,6 +13,7 @@
 
 #include "conf.h"
 #include "conf_err.h"
+#include "conf_file.h"
 #include "conf_keys.h"
 #include "conf_target.h"
 #include "tlsctx.h"
@@ -29,6 +30,13 @@ static const int conf_default_ports[] = { 443, 5061 };
 
 static void	 conf_target(struct conf_ctx *, const config_setting_t *,
 		    size_t, struct conf_target *);
+static void	 conf_target_identity(struct conf_ctx *, struct conf_target *,
+		    const config_setting_t **);
+static void	 conf_target_check(struct conf_ctx *, const config_setting_t *,
+		    struct conf_target *, const config_setting_t **, int,
+		    const char *);
+static void	 conf_target_where(struct conf_ctx *, const config_setting_t *,
+		    const config_setting_t **, int, const char *);
 static int	 conf_name_cmp(const void *, const void *);
 static void	 conf_check_names(struct conf_ctx *, struct conf_name *,
 		    size_t);
@@ -96,20 +104,87 @@ conf_target(struct conf_ctx *ctx, const config_setting_t *s, size_t index,
 	ctx->scope = CONF_TARGET;
 	conf_keys_walk(ctx, s, t, seen, &bad);
 
-	if (seen[K_NAME] == NULL && (bad & 1 << K_NAME) == 0)
-		conf_err(&ctx->err, s, "target %s has no \"name\"", label);
-	if (seen[K_HOST] == NULL && (bad & 1 << K_HOST) == 0)
-		conf_err(&ctx->err, s, "target %s has no \"host\"", label);
-	if (t->sni == NULL && t->host != NULL)
-		t->sni = xstrdup(t->host);
-	if ((seen[K_WARN_DAYS] != NULL || seen[K_CRIT_DAYS] != NULL) &&
-	    (bad & (1 << K_WARN_DAYS | 1 << K_CRIT_DAYS)) == 0)
-		conf_keys_check_days(ctx, t->warn_days, t->crit_days, seen);
+	conf_target_check(ctx, s, t, seen, bad, label);
 
 	ctx->where = "";
 	ctx->scope = CONF_GLOBAL;
 	free(where);
 	free(label);
+}
+
+/* What one target needs as a whole, once its settings are read. */
+static void
+conf_target_check(struct conf_ctx *ctx, const config_setting_t *s,
+    struct conf_target *t, const config_setting_t **seen, int bad,
+    const char *label)
+{
+	if (seen[K_NAME] == NULL && (bad & 1 << K_NAME) == 0)
+		conf_err(&ctx->err, s, "target %s has no \"name\"", label);
+	conf_target_where(ctx, s, seen, bad, label);
+	if (seen[K_POOL] != NULL && seen[K_DOMAIN] != NULL)
+		conf_err(&ctx->err, seen[K_POOL], "\"pool\"%s is not allowed "
+		    "with \"domain\" (the members come from DNS SRV)",
+		    ctx->where);
+	if (t->sni == NULL && t->host != NULL)
+		t->sni = xstrdup(t->host);
+	if ((seen[K_WARN_DAYS] != NULL || seen[K_CRIT_DAYS] != NULL) &&
+	    (bad & (1 << K_WARN_DAYS | 1 << K_CRIT_DAYS)) == 0)
+		conf_keys_check_days(ctx, t->warn_days, t->crit_days, seen);
+	if ((bad & (1 << K_CLIENT_CERT | 1 << K_CLIENT_KEY)) == 0)
+		conf_target_identity(ctx, t, seen);
+}
+
+/*
+ * Check the client identity and, when it is good, keep it loaded: the
+ * engine presents it, and everything read from disk is read now.
+ */
+static void
+conf_target_identity(struct conf_ctx *ctx, struct conf_target *t,
+    const config_setting_t **seen)
+{
+	size_t	 n = ctx->err.n;
+	char	*cause = NULL;
+
+	conf_file_client(ctx, t, seen[K_CLIENT_CERT], seen[K_CLIENT_KEY]);
+	if (ctx->err.n != n || t->client_cert == NULL || t->client_key == NULL)
+		return;
+	if ((t->identity = tlsctx_identity_load(t->client_cert,
+	    t->client_key, &cause)) == NULL) {
+		conf_err(&ctx->err, seen[K_CLIENT_KEY], "%s", cause);
+		free(cause);
+	}
+}
+
+/*
+ * Exactly one of host and domain: none is reported at the target, both at
+ * the one written second.
+ */
+static void
+conf_target_where(struct conf_ctx *ctx, const config_setting_t *s,
+    const config_setting_t **seen, int bad, const char *label)
+{
+	const config_setting_t	*h = seen[K_HOST], *d = seen[K_DOMAIN];
+	const config_setting_t	*first, *second;
+
+	if (h == NULL && d == NULL) {
+		if ((bad & (1 << K_HOST | 1 << K_DOMAIN)) == 0)
+			conf_err(&ctx->err, s, "target %s has no \"host\"",
+			    label);
+		return;
+	}
+	if (h == NULL || d == NULL)
+		return;
+	if (config_setting_index(h) < config_setting_index(d)) {
+		first = h;
+		second = d;
+	} else {
+		first = d;
+		second = h;
+	}
+	conf_err(&ctx->err, second, "\"%s\"%s conflicts with \"%s\" at line "
+	    "%u: a target has either \"host\" or \"domain\"",
+	    config_setting_name(second), ctx->where,
+	    config_setting_name(first), config_setting_source_line(first));
 }
 
 /* A target with the global defaults applied and nothing of its own. */
@@ -132,13 +207,15 @@ conf_target_clear(struct conf_target *t)
 	free(t->host);
 	free(t->sni);
 	free(t->subject);
+	free(t->domain);
+	free(t->client_cert);
+	free(t->client_key);
 	for (i = 0; i < t->nsan; i++)
 		free(t->san[i]);
 	free(t->san);
 	for (i = 0; i < t->npool; i++)
 		free(t->pool[i]);
 	free(t->pool);
-	free(t->domain);
 	tlsctx_identity_free(t->identity);
 }
 

@@ -74,12 +74,17 @@ daemon_start(struct daemon *d)
 {
 	char	*cause = NULL;
 
+	/* The resolver is bound at start-up; a reload keeps it. */
 	if ((d->ctx = tlsctx_client(&cause)) == NULL ||
 	    (d->engine = probe_engine_new(d->ctx, d->gen->conf->concurrency,
-	    &cause)) == NULL) {
+	    &cause)) == NULL || (d->gen->conf->resolver != NULL &&
+	    probe_engine_set_resolver(d->engine, d->gen->conf->resolver,
+	    d->gen->conf->resolver_port, &cause) == -1)) {
 		log_emit(LOG_ERR, "start-up failed: %s",
 		    cause != NULL ? cause : "unknown error");
 		free(cause);
+		probe_engine_free(d->engine);
+		d->engine = NULL;
 		SSL_CTX_free(d->ctx);
 		d->ctx = NULL;
 		return -1;

@@ -11,6 +11,7 @@
 #include <openssl/ssl.h>
 
 #include "conf.h"
+#include "conf_syntax.h"
 #include "daemon.h"
 #include "log.h"
 #include "once.h"
@@ -258,6 +259,7 @@ main_probe_conf(const struct probe_args *a)
 	struct conf		*conf;
 	struct conf_target	*t;
 	char			*cause = NULL;
+	const char		*why;
 	size_t			 i;
 
 	conf = conf_new();
@@ -297,8 +299,14 @@ main_probe_conf(const struct probe_args *a)
 	t->sip_options = a->sip_options;
 	if (a->domain != NULL)
 		t->domain = xstrdup(a->domain);
-	if (a->resolver != NULL)
-		conf->resolver = xstrdup(a->resolver);
+	if (a->resolver != NULL && conf_syntax_addrport(a->resolver,
+	    CONF_RESOLVER_PORT, &conf->resolver, &conf->resolver_port,
+	    &why) == -1) {
+		fprintf(stderr, "edgeprobe: --resolver %s: %s\n", a->resolver,
+		    why);
+		conf_free(conf);
+		return NULL;
+	}
 	if (a->client_cert != NULL && (t->identity = tlsctx_identity_load(
 	    a->client_cert, a->client_key, &cause)) == NULL) {
 		fprintf(stderr, "edgeprobe: %s\n", cause);

@@ -66,8 +66,8 @@ once_run(const struct conf *conf, int json)
 	    (round.eng = probe_engine_new(ctx, conf->concurrency,
 	    &cause)) == NULL)
 		fatalx("%s", cause);
-	if (conf->resolver != NULL &&
-	    probe_engine_set_resolver(round.eng, conf->resolver, &cause) == -1) {
+	if (conf->resolver != NULL && probe_engine_set_resolver(round.eng,
+	    conf->resolver, conf->resolver_port, &cause) == -1) {
 		fprintf(stderr, "edgeprobe: %s\n", cause);
 		free(cause);
 		probe_engine_free(round.eng);
@@ -177,3 +177,4 @@ once_settle(struct once_round *round)
 	if (round->pending == 0)
 		probe_engine_stop(round->eng);
 }
+

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,12 +68,15 @@ probe_dns_new(struct event_base *base, char **cause)
 
 /* One DNS server for every lookup, A/AAAA (evdns) and SRV (c-ares). */
 int
-probe_engine_set_resolver(struct probe_engine *eng, const char *addrport,
-    char **cause)
+probe_engine_set_resolver(struct probe_engine *eng, const char *addr,
+    int port, char **cause)
 {
 	struct sockaddr_storage	 ss;
-	int			 len = (int)sizeof(ss);
+	int			 len = (int)sizeof(ss), r;
+	char			 addrport[INET6_ADDRSTRLEN + 16];
 
+	snprintf(addrport, sizeof(addrport), strchr(addr, ':') != NULL ?
+	    "[%s]:%d" : "%s:%d", addr, port);
 	memset(&ss, 0, sizeof(ss));
 	if (evutil_parse_sockaddr_port(addrport, (struct sockaddr *)&ss,
 	    &len) == -1) {
@@ -87,7 +91,8 @@ probe_engine_set_resolver(struct probe_engine *eng, const char *addrport,
 		return -1;
 	}
 	evdns_base_resume(eng->dns);
-	return probe_srv_set_server(eng->srv, addrport, cause);
+	r = probe_srv_set_server(eng->srv, addrport, cause);
+	return r;
 }
 
 /* A name's SRV records, from c-ares on the same loop. */

@@ -73,12 +73,26 @@ fuzz_check_conf(const struct conf *conf)
 	    conf->crit_days < 0 || conf->warn_days < conf->crit_days ||
 	    (conf->log_ok != 0 && conf->log_ok != 1) ||
 	    conf->syslog_ident == NULL || *conf->syslog_ident == '\0' ||
-	    (conf->ca_file != NULL && *conf->ca_file == '\0'))
+	    (conf->ca_file != NULL && *conf->ca_file == '\0') ||
+	    (conf->sip_options != 0 && conf->sip_options != 1) ||
+	    (conf->resolver != NULL && (conf->resolver_port < 1 ||
+	    conf->resolver_port > 65535)) ||
+	    (conf->metrics_listen != NULL && (conf->metrics_port < 1 ||
+	    conf->metrics_port > 65535)) ||
+	    conf->shard_index < 1 || conf->shard_index > conf->shard_count ||
+	    conf->shard_count > CONF_MAX_SHARDS)
 		abort();
 	for (i = 0; i < conf->ntargets; i++) {
 		t = &conf->targets[i];
-		if (t->name == NULL || *t->name == '\0' || t->host == NULL ||
-		    *t->host == '\0' || t->sni == NULL || *t->sni == '\0' ||
+		/* Exactly one of host and domain; a domain has no pool. */
+		if ((t->host == NULL) == (t->domain == NULL) ||
+		    (t->domain != NULL && t->npool != 0) ||
+		    (t->host != NULL && (*t->host == '\0' || t->sni == NULL)) ||
+		    (t->client_cert == NULL) != (t->client_key == NULL) ||
+		    (t->sip_options != 0 && t->sip_options != 1))
+			abort();
+		if (t->name == NULL || *t->name == '\0' ||
+		    (t->sni != NULL && *t->sni == '\0') ||
 		    (t->subject != NULL && *t->subject == '\0') ||
 		    t->nports < 1 || t->nports > CONF_MAX_PORTS ||
 		    t->interval < 1 || t->timeout < 1 || t->timeout > 3600 ||

@@ -246,4 +246,65 @@ bad "three errors, all reported in line order" three.conf \
 three.conf:5: unknown setting "pors" in target "edge3"
 three.conf:7: unknown syslog facility "daemons"'
 
+# Round 2: client certificates, sip_options, domain, resolver, metrics, shard.
+# The client certificates are minted here, at run time (openssl(1)).
+mintclient() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$1" -out "$2" -subj /CN=partner.fabrikam.com -days 2 \
+	    >/dev/null 2>&1 && chmod 600 "$1"
+}
+mintclient partner.key partner.pem
+mintclient other.key other.pem
+cp partner.key open.key && chmod 644 open.key
+
+cat >round2.conf <<'EOF'
+sip_options = true;
+resolver = "127.0.0.1:5353";
+metrics_listen = "[::1]:9513";
+shard = "2/4";
+targets = (
+	{ name = "fed"; domain = "fabrikam.com"; ports = [443]; sip_options = false; },
+	{ name = "mtls"; host = "sip.contoso.com";
+	  client_cert = "partner.pem"; client_key = "partner.key"; }
+);
+EOF
+valid round2.conf "round2.conf: configuration OK, 2 targets"
+
+cat >hostdomain.conf <<'EOF'
+targets = (
+	{ name = "a"; domain = "fabrikam.com";
+	  host = "sip.fabrikam.com"; },
+	{ name = "b"; domain = "fabrikam.com"; pool = ["192.0.2.1"]; }
+);
+EOF
+bad "host and domain, pool with domain" hostdomain.conf \
+    'hostdomain.conf:3: "host" in target "a" conflicts with "domain" at line 2: a target has either "host" or "domain"
+hostdomain.conf:4: "pool" in target "b" is not allowed with "domain" (the members come from DNS SRV)'
+
+cat >clientkey.conf <<'EOF'
+targets = (
+	{ name = "a"; host = "h"; client_cert = "partner.pem";
+	  client_key = "open.key"; },
+	{ name = "b"; host = "h"; client_cert = "partner.pem";
+	  client_key = "other.key"; },
+	{ name = "c"; host = "h"; client_key = "partner.key"; }
+);
+EOF
+bad "client key: readable by others, not matching, alone" clientkey.conf \
+    'clientkey.conf:3: client_key "open.key" in target "a" is readable by group or others (mode 0644): chmod 600 it
+clientkey.conf:5: client_key "other.key" in target "b" does not match the certificate of client_cert
+clientkey.conf:6: "client_key" in target "c" needs "client_cert" too'
+
+cat >addr.conf <<'EOF'
+resolver = "ns.example";
+metrics_listen = "127.0.0.1";
+shard = "5/4";
+targets = ( { name = "edge1"; host = "sip.contoso.com"; sip_options = 1; } );
+EOF
+bad "resolver, metrics_listen, shard, sip_options" addr.conf \
+    'addr.conf:1: "resolver" must be ADDR[:PORT] or [IPv6][:PORT], not "ns.example": not a numeric address
+addr.conf:2: "metrics_listen" must be ADDR:PORT or [IPv6]:PORT, not "127.0.0.1": the port is missing
+addr.conf:3: "shard" must be "K/N" with 1 <= K <= N <= 1024, not "5/4"
+addr.conf:4: "sip_options" in target "edge1" must be true or false'
+
 tap_done

@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "conf.h"
+#include "mint.h"
 
 /* One valid target, for files that test something else. */
 #define TARGET \
@@ -55,6 +56,8 @@ static struct conf *load_ok(const char *, const char *);
 static void	 expect_errors(const char *, const char *, size_t, ...);
 static void	 dump_errors(const struct conf_errors *);
 static void	 test_err_case(void **);
+static void	 write_client_cert(const char *, struct mint_pki *,
+		    EVP_PKEY *, int);
 static double	 load_many(const char *, int, int, struct conf_errors *,
 		    struct conf **);
 
@@ -550,6 +553,157 @@ static const struct err_case err_cases[] = {
 	    "quote.conf:3: cannot read ca_file \"new\\x0aline\": No such file "
 	    "or directory",
 	    NULL } },
+	/* host or domain, exactly one; pool never with domain. */
+	{ "domain.conf",
+	  "targets = (\n"
+	  "  { name = \"a\"; host = \"sip.contoso.com\";\n"
+	  "    domain = \"contoso.com\"; },\n"
+	  "  { name = \"b\"; domain = \"fabrikam.com\"; host = \"h\"; },\n"
+	  "  { name = \"c\"; domain = \"fabrikam.com\";\n"
+	  "    pool = [\"192.0.2.1\"]; },\n"
+	  "  { name = \"d\"; domain = \"-bad.com\"; },\n"
+	  "  { name = \"e\"; domain = \"a..b\"; },\n"
+	  "  { name = \"f\"; domain = 5; },\n"
+	  "  { name = \"g\"; domain = \"\"; }\n"
+	  ");\n",
+	  .errors = {
+	    "domain.conf:3: \"domain\" in target \"a\" conflicts with "
+	    "\"host\" at line 2: a target has either \"host\" or \"domain\"",
+	    "domain.conf:4: \"host\" in target \"b\" conflicts with "
+	    "\"domain\" at line 4: a target has either \"host\" or \"domain\"",
+	    "domain.conf:6: \"pool\" in target \"c\" is not allowed with "
+	    "\"domain\" (the members come from DNS SRV)",
+	    "domain.conf:7: \"domain\" in target \"d\" must be a DNS name, "
+	    "not \"-bad.com\"",
+	    "domain.conf:8: \"domain\" in target \"e\" must be a DNS name, "
+	    "not \"a..b\"",
+	    "domain.conf:9: \"domain\" in target \"f\" must be a string",
+	    "domain.conf:10: \"domain\" in target \"g\" must not be empty",
+	    NULL } },
+	/* Names a DNS name cannot be. */
+	{ "dnsname.conf",
+	  "targets = (\n"
+	  "  { name = \"a\"; domain = \"contoso.com.\"; },\n"
+	  "  { name = \"b\"; domain = \"_sip._tls.contoso.com\"; },\n"
+	  "  { name = \"c\"; domain = \"contoso-.com\"; },\n"
+	  "  { name = \"d\"; domain = \"a b.com\"; },\n"
+	  "  { name = \"e\"; domain = \"0123456789012345678901234567890123456"
+	  "789012345678901234567890123.com\"; }\n"
+	  ");\n",
+	  .errors = {
+	    "dnsname.conf:2: \"domain\" in target \"a\" must be a DNS name, "
+	    "not \"contoso.com.\"",
+	    "dnsname.conf:3: \"domain\" in target \"b\" must be a DNS name, "
+	    "not \"_sip._tls.contoso.com\"",
+	    "dnsname.conf:4: \"domain\" in target \"c\" must be a DNS name, "
+	    "not \"contoso-.com\"",
+	    "dnsname.conf:5: \"domain\" in target \"d\" must be a DNS name, "
+	    "not \"a b.com\"",
+	    "dnsname.conf:6: \"domain\" in target \"e\" must be a DNS name, "
+	    "not \"012345678901234567890123456789012345678901234567890123"
+	    "4567890123.com\"",
+	    NULL } },
+	/* sip_options is a bool, at the top level and in a target. */
+	{ "sip.conf",
+	  "sip_options = 1;\n"
+	  "targets = ( { name = \"a\"; host = \"h\"; sip_options = \"yes\"; } );\n",
+	  .errors = {
+	    "sip.conf:1: \"sip_options\" must be true or false",
+	    "sip.conf:2: \"sip_options\" in target \"a\" must be true or false",
+	    NULL } },
+	/* resolver: numeric ADDR[:PORT] or [IPv6][:PORT]. */
+	{ "resolver.conf",
+	  "resolver = \"dns.example:53\";\n" TARGET,
+	  .errors = {
+	    "resolver.conf:1: \"resolver\" must be ADDR[:PORT] or "
+	    "[IPv6][:PORT], not \"dns.example:53\": not a numeric address",
+	    NULL } },
+	{ "resolver2.conf",
+	  TARGET "resolver = \"::1\";\n",
+	  .errors = {
+	    "resolver2.conf:2: \"resolver\" must be ADDR[:PORT] or "
+	    "[IPv6][:PORT], not \"::1\": an IPv6 address is written "
+	    "[ADDR]:PORT",
+	    NULL } },
+	{ "resolver3.conf",
+	  "resolver = \"127.0.0.1:0\";\n" TARGET,
+	  .errors = {
+	    "resolver3.conf:1: \"resolver\" must be ADDR[:PORT] or "
+	    "[IPv6][:PORT], not \"127.0.0.1:0\": the port is not a number in "
+	    "1..65535",
+	    NULL } },
+	{ "resolver4.conf",
+	  "resolver = 53;\n" TARGET,
+	  .errors = {
+	    "resolver4.conf:1: \"resolver\" must be a string",
+	    NULL } },
+	/* metrics_listen: the same syntax, the port required. */
+	{ "metrics.conf",
+	  "metrics_listen = \"127.0.0.1\";\n" TARGET,
+	  .errors = {
+	    "metrics.conf:1: \"metrics_listen\" must be ADDR:PORT or "
+	    "[IPv6]:PORT, not \"127.0.0.1\": the port is missing",
+	    NULL } },
+	{ "metrics2.conf",
+	  "metrics_listen = \"[::1]:65536\";\n" TARGET,
+	  .errors = {
+	    "metrics2.conf:1: \"metrics_listen\" must be ADDR:PORT or "
+	    "[IPv6]:PORT, not \"[::1]:65536\": the port is not a number in "
+	    "1..65535",
+	    NULL } },
+	{ "metrics3.conf",
+	  "metrics_listen = \"[127.0.0.1]:9513\";\n"
+	  "targets = ( { name = \"a\"; host = \"h\";\n"
+	  "  metrics_listen = \"127.0.0.1:1\"; } );\n",
+	  .errors = {
+	    "metrics3.conf:1: \"metrics_listen\" must be ADDR:PORT or "
+	    "[IPv6]:PORT, not \"[127.0.0.1]:9513\": not a numeric address",
+	    "metrics3.conf:3: \"metrics_listen\" is not allowed in target "
+	    "\"a\" (only at the top level)",
+	    NULL } },
+	/* shard: "K/N", 1 <= K <= N <= 1024. */
+	{ "shard.conf",
+	  "shard = \"0/4\";\n" TARGET,
+	  .errors = {
+	    "shard.conf:1: \"shard\" must be \"K/N\" with 1 <= K <= N <= "
+	    "1024, not \"0/4\"",
+	    NULL } },
+	{ "shard2.conf",
+	  "shard = \"5/4\";\n" TARGET,
+	  .errors = {
+	    "shard2.conf:1: \"shard\" must be \"K/N\" with 1 <= K <= N <= "
+	    "1024, not \"5/4\"",
+	    NULL } },
+	{ "shard3.conf",
+	  "shard = \"1/1025\";\n" TARGET,
+	  .errors = {
+	    "shard3.conf:1: \"shard\" must be \"K/N\" with 1 <= K <= N <= "
+	    "1024, not \"1/1025\"",
+	    NULL } },
+	{ "shard4.conf",
+	  "shard = \" 1/2\";\n" TARGET,
+	  .errors = {
+	    "shard4.conf:1: \"shard\" must be \"K/N\" with 1 <= K <= N <= "
+	    "1024, not \" 1/2\"",
+	    NULL } },
+	{ "shard5.conf",
+	  "shard = 2;\n" TARGET,
+	  .errors = {
+	    "shard5.conf:1: \"shard\" must be a string \"K/N\"",
+	    NULL } },
+	/* client_cert and client_key: both or neither. */
+	{ "client.conf",
+	  "targets = (\n"
+	  "  { name = \"a\"; host = \"h\"; client_cert = \"c.pem\"; },\n"
+	  "  { name = \"b\"; host = \"h\";\n"
+	  "    client_key = \"k.pem\"; }\n"
+	  ");\n",
+	  .errors = {
+	    "client.conf:2: \"client_cert\" in target \"a\" needs "
+	    "\"client_key\" too",
+	    "client.conf:4: \"client_key\" in target \"b\" needs "
+	    "\"client_cert\" too",
+	    NULL } },
 };
 
 /* One case of err_cases[]: its file (and aux file) written, then loaded. */
@@ -916,6 +1070,153 @@ test_err_ca_locked(void **state)
 	}
 }
 
+/* The round-2 keys: values, defaults and the inherited sip_options. */
+static void
+test_round2_keys(void **state)
+{
+	struct conf		*conf;
+	struct conf_target	*t;
+
+	(void)state;
+	conf = load_ok("round2.conf",
+	    "sip_options = true;\n"
+	    "resolver = \"127.0.0.1:5353\";\n"
+	    "metrics_listen = \"[::1]:9513\";\n"
+	    "shard = \"3/1024\";\n"
+	    "targets = (\n"
+	    "  { name = \"fed\"; domain = \"fabrikam.com\"; ports = [443];\n"
+	    "    sip_options = false; },\n"
+	    "  { name = \"edge\"; host = \"sip.contoso.com\"; }\n"
+	    ");\n");
+	assert_int_equal(conf->sip_options, 1);
+	assert_string_equal(conf->resolver, "127.0.0.1");
+	assert_int_equal(conf->resolver_port, 5353);
+	assert_string_equal(conf->metrics_listen, "::1");
+	assert_int_equal(conf->metrics_port, 9513);
+	assert_int_equal(conf->shard_index, 3);
+	assert_int_equal(conf->shard_count, 1024);
+	t = &conf->targets[0];
+	assert_null(t->host);
+	assert_string_equal(t->domain, "fabrikam.com");
+	assert_null(t->sni);
+	assert_int_equal(t->nports, 1);
+	assert_int_equal(t->sip_options, 0);
+	assert_null(t->client_cert);
+	assert_null(t->client_key);
+	t = &conf->targets[1];
+	assert_null(t->domain);
+	assert_string_equal(t->sni, "sip.contoso.com");
+	assert_int_equal(t->sip_options, 1);
+	conf_free(conf);
+
+	/* Defaults; a resolver without a port, IPv6 with brackets. */
+	conf = load_ok("round2b.conf", "resolver = \"[2001:db8::53]\";\n"
+	    "shard = \"1/1\";\n" TARGET);
+	assert_string_equal(conf->resolver, "2001:db8::53");
+	assert_int_equal(conf->resolver_port, 53);
+	assert_null(conf->metrics_listen);
+	assert_int_equal(conf->metrics_port, 0);
+	assert_int_equal(conf->sip_options, 0);
+	assert_int_equal(conf->targets[0].sip_options, 0);
+	conf_free(conf);
+	conf = load_ok("round2c.conf", "resolver = \"192.0.2.53\";\n" TARGET);
+	assert_string_equal(conf->resolver, "192.0.2.53");
+	assert_int_equal(conf->resolver_port, 53);
+	assert_int_equal(conf->shard_index, 1);
+	assert_int_equal(conf->shard_count, 1);
+	conf_free(conf);
+	conf = conf_new();
+	assert_null(conf->resolver);
+	assert_int_equal(conf->shard_index, 1);
+	assert_int_equal(conf->shard_count, 1);
+	conf_free(conf);
+}
+
+/* Write a certificate for key signed by the PKI, then the chain, to path. */
+static void
+write_client_cert(const char *path, struct mint_pki *pki, EVP_PKEY *key,
+    int chain)
+{
+	struct mint_spec	 spec;
+	X509			*certs[2];
+
+	memset(&spec, 0, sizeof(spec));
+	spec.cn = "partner.fabrikam.com";
+	spec.eku = MINT_EKU_CLIENT;
+	certs[0] = mint_cert(&spec, key, pki->inter, pki->inter_key);
+	assert_non_null(certs[0]);
+	certs[1] = pki->inter;
+	assert_int_equal(mint_write_certs(path, certs, chain ? 2 : 1), 0);
+	X509_free(certs[0]);
+}
+
+/*
+ * client_cert and client_key checked with OpenSSL at load time: a matching
+ * pair (the chain after the leaf) loads, and every refusal is at the line
+ * of the setting.
+ */
+static void
+test_client_files(void **state)
+{
+	struct mint_pki		 pki;
+	struct conf		*conf;
+	EVP_PKEY		*key, *other;
+
+	(void)state;
+	assert_int_equal(mint_pki_init(&pki, MINT_EC, 0), 0);
+	key = mint_key(MINT_EC, 0);
+	other = mint_key(MINT_EC, 0);
+	assert_non_null(key);
+	assert_non_null(other);
+	write_client_cert("chain.pem", &pki, key, 1);
+	write_client_cert("leaf.pem", &pki, key, 0);
+	assert_int_equal(mint_write_key("key.pem", key), 0);
+	assert_int_equal(chmod("key.pem", 0600), 0);
+	assert_int_equal(mint_write_key("open.pem", key), 0);
+	assert_int_equal(chmod("open.pem", 0644), 0);
+	assert_int_equal(mint_write_key("other.pem", other), 0);
+	assert_int_equal(chmod("other.pem", 0400), 0);
+	write_file("junk.pem", "not PEM\n");
+	assert_int_equal(chmod("junk.pem", 0600), 0);
+
+	conf = load_ok("client-ok.conf", "targets = (\n"
+	    "  { name = \"a\"; host = \"h\"; client_cert = \"chain.pem\";\n"
+	    "    client_key = \"key.pem\"; },\n"
+	    "  { name = \"b\"; host = \"h\"; client_key = \"key.pem\";\n"
+	    "    client_cert = \"leaf.pem\"; }\n"
+	    ");\n");
+	assert_string_equal(conf->targets[0].client_cert, "chain.pem");
+	assert_string_equal(conf->targets[0].client_key, "key.pem");
+	assert_string_equal(conf->targets[1].client_cert, "leaf.pem");
+	conf_free(conf);
+
+	expect_errors("client-bad.conf", "targets = (\n"
+	    "  { name = \"a\"; host = \"h\"; client_cert = \"chain.pem\";\n"
+	    "    client_key = \"open.pem\"; },\n"
+	    "  { name = \"b\"; host = \"h\"; client_cert = \"chain.pem\";\n"
+	    "    client_key = \"other.pem\"; },\n"
+	    "  { name = \"c\"; host = \"h\"; client_cert = \"junk.pem\";\n"
+	    "    client_key = \"junk.pem\"; },\n"
+	    "  { name = \"d\"; host = \"h\"; client_cert = \"nothere.pem\";\n"
+	    "    client_key = \"/dev/null\"; }\n"
+	    ");\n", 6,
+	    "client-bad.conf:3: client_key \"open.pem\" in target \"a\" is "
+	    "readable by group or others (mode 0644): chmod 600 it",
+	    "client-bad.conf:5: client_key \"other.pem\" in target \"b\" does "
+	    "not match the certificate of client_cert",
+	    "client-bad.conf:6: client_cert \"junk.pem\" in target \"c\" is "
+	    "not PEM certificates (the leaf, then its chain)",
+	    "client-bad.conf:7: client_key \"junk.pem\" in target \"c\" is "
+	    "not an unencrypted PEM private key",
+	    "client-bad.conf:8: cannot read client_cert \"nothere.pem\" in "
+	    "target \"d\": No such file or directory",
+	    "client-bad.conf:9: cannot read client_key \"/dev/null\" in "
+	    "target \"d\": not a regular file");
+	EVP_PKEY_free(other);
+	EVP_PKEY_free(key);
+	mint_pki_free(&pki);
+}
+
 /* FILE is exactly what the caller gave, relative, absolute or a name. */
 static void
 test_file_as_given(void **state)
@@ -1065,6 +1366,8 @@ main(void)
 		cmocka_unit_test(test_facility),
 		cmocka_unit_test(test_err_open),
 		cmocka_unit_test(test_err_ca_locked),
+		cmocka_unit_test(test_round2_keys),
+		cmocka_unit_test(test_client_files),
 		cmocka_unit_test(test_file_as_given),
 		cmocka_unit_test(test_include),
 		cmocka_unit_test(test_many_targets),
