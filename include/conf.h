@@ -43,6 +43,7 @@ struct conf {
 	char			*ca_file;	/* NULL: system default store */
 	char			*syslog_ident;
 	int			 syslog_facility;	/* LOG_DAEMON ... */
+	char			*metrics_listen;	/* "ADDR:PORT"; NULL: off */
 	struct conf_target	*targets;
 	size_t			 ntargets;
 };

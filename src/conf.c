@@ -85,6 +85,7 @@ enum {
 	K_SAN,
 	K_PUBLIC_IM,
 	K_POOL,
+	K_METRICS_LISTEN,
 	K_MAX
 };
 
@@ -130,6 +131,8 @@ static const struct conf_key conf_keys[K_MAX] = {
 			    0, 1, 0, NOFF, T(public_im), NOFF },
 	[K_POOL] =	  { "pool", CONF_STRINGS, CONF_TARGET,
 			    1, INT_MAX, 0, NOFF, T(pool), T(npool) },
+	[K_METRICS_LISTEN] = { "metrics_listen", CONF_STRING, CONF_GLOBAL,
+			    0, 0, 0, G(metrics_listen), NOFF, NOFF },
 };
 
 #undef G
@@ -1070,6 +1073,7 @@ conf_free(struct conf *conf)
 	free(conf->path);
 	free(conf->ca_file);
 	free(conf->syslog_ident);
+	free(conf->metrics_listen);
 	free(conf);
 }
 
