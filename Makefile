@@ -35,7 +35,7 @@ SRCS	 = src/log.c src/xmalloc.c src/finding.c src/chain.c src/policy.c \
 	   src/result.c src/conf.c src/tlsctx.c src/probe.c src/report.c \
 	   src/logfmt.c src/check.c src/once.c src/daemon_sched.c \
 	   src/daemon_state.c src/daemon_reload.c src/sdnotify.c src/metrics.c \
-	   src/daemon.c
+	   src/probe_http.c src/daemon.c
 MAIN	 = src/main.c
 OBJS	 = $(SRCS:src/%.c=$(BUILD)/obj/%.o)
 LIB	 = $(BUILD)/libedgeprobe.a

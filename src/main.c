@@ -14,9 +14,8 @@
 #include "daemon.h"
 #include "log.h"
 #include "once.h"
+#include "version.h"
 #include "xmalloc.h"
-
-#define EDGEPROBE_VERSION	"0.1.0"
 
 static void	 usage(FILE *);
 static int	 parse_int(const char *, const char *, int, int, int *);
