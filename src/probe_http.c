@@ -10,10 +10,14 @@
  * seconds of silence. Nothing here blocks: a slow reader only keeps its own
  * connection, never the loop.
  *
- * evhttp has no connection count before libevent 2.2, so each connection's
- * bufferevent is a pass-through filter whose context-free callback tells
- * us when evhttp has let the connection go.
+ * evhttp has no connection count before libevent 2.2. So the bufferevent of
+ * each connection is made here and holds one more reference: when evhttp
+ * frees it, its callbacks are cleared but it stays allocated, and a sweep
+ * (at each new connection and every second while any is open) drops those
+ * whose callbacks are gone. (A pass-through filter bufferevent with a free
+ * callback was tried first: evhttp then stalled on a fraction of requests.)
  */
+#include <sys/queue.h>
 #include <sys/socket.h>
 
 #include <errno.h>
@@ -37,6 +41,14 @@
 #define PROBE_HTTP_TIMEOUT	5		/* seconds */
 #define PROBE_HTTP_MAX_HEADERS	8192
 #define PROBE_HTTP_MAX_BODY	1024
+#define PROBE_HTTP_SWEEP_SEC	1
+
+/* One connection's bufferevent, referenced until evhttp is done with it. */
+struct probe_http_conn {
+	TAILQ_ENTRY(probe_http_conn) entry;
+	struct bufferevent	*bev;
+};
+TAILQ_HEAD(probe_http_conns, probe_http_conn);
 
 struct probe_http {
 	struct event_base	*base;
@@ -46,14 +58,16 @@ struct probe_http {
 	char			*content_type;
 	probe_http_render_cb	 render;
 	void			*arg;
+	struct probe_http_conns	 conns;
 	size_t			 nconn;
+	struct event		*sweep;
 	int			 paused;	/* at the cap: not accepting */
-	int			 closing;
 };
 
 static int	 probe_http_bind(const char *, char **);
 static struct bufferevent *probe_http_bev(struct event_base *, void *);
-static void	 probe_http_gone(void *);
+static void	 probe_http_sweep(struct probe_http *);
+static void	 probe_http_sweep_cb(evutil_socket_t, short, void *);
 static void	 probe_http_request(struct evhttp_request *, void *);
 static void	 probe_http_reply(struct evhttp_request *, int, const char *);
 
@@ -74,13 +88,17 @@ probe_http_new(struct probe_engine *eng, const char *addr,
 	h->content_type = xstrdup(content_type);
 	h->render = render;
 	h->arg = arg;
-	if ((h->http = evhttp_new(h->base)) == NULL ||
+	TAILQ_INIT(&h->conns);
+	if ((h->sweep = evtimer_new(h->base, probe_http_sweep_cb, h)) == NULL ||
+	    (h->http = evhttp_new(h->base)) == NULL ||
 	    (h->bound = evhttp_accept_socket_with_handle(h->http, fd)) ==
 	    NULL) {
 		xasprintf(cause, "%s: evhttp set-up failed", addr);
 		close(fd);
 		if (h->http != NULL)
 			evhttp_free(h->http);
+		if (h->sweep != NULL)
+			event_free(h->sweep);
 		free(h->path);
 		free(h->content_type);
 		free(h);
@@ -104,8 +122,10 @@ probe_http_free(struct probe_http *h)
 {
 	if (h == NULL)
 		return;
-	h->closing = 1;
-	evhttp_free(h->http);
+	evhttp_free(h->http);		/* clears every connection's callbacks */
+	h->http = NULL;
+	probe_http_sweep(h);
+	event_free(h->sweep);
 	free(h->path);
 	free(h->content_type);
 	free(h);
@@ -172,42 +192,75 @@ out:
 }
 
 /*
- * A new connection: its bufferevent, counted. At the cap the listener
- * pauses; probe_http_gone() resumes it.
+ * A new connection: its bufferevent, counted and referenced. At the cap the
+ * listener pauses until the sweep sees one go.
  */
 static struct bufferevent *
 probe_http_bev(struct event_base *base, void *arg)
 {
 	struct probe_http	*h = arg;
-	struct bufferevent	*sock, *bev;
+	struct probe_http_conn	*c;
+	struct bufferevent	*bev;
+	struct timeval		 tv = { PROBE_HTTP_SWEEP_SEC, 0 };
 
-	if ((sock = bufferevent_socket_new(base, -1,
+	probe_http_sweep(h);
+	if ((bev = bufferevent_socket_new(base, -1,
 	    BEV_OPT_CLOSE_ON_FREE)) == NULL)
 		return NULL;
-	if ((bev = bufferevent_filter_new(sock, NULL, NULL,
-	    BEV_OPT_CLOSE_ON_FREE, probe_http_gone, h)) == NULL) {
-		bufferevent_free(sock);
-		return NULL;
-	}
+	bufferevent_incref(bev);
+	c = xcalloc(1, sizeof(*c));
+	c->bev = bev;
+	TAILQ_INSERT_TAIL(&h->conns, c, entry);
 	if (++h->nconn >= PROBE_HTTP_MAX_CONN && !h->paused) {
 		evconnlistener_disable(evhttp_bound_socket_get_listener(
 		    h->bound));
 		h->paused = 1;
 	}
+	if (!evtimer_pending(h->sweep, NULL))
+		evtimer_add(h->sweep, &tv);
 	return bev;
 }
 
-/* A connection is freed: count it out, accept again below the cap. */
+/*
+ * Drop the connections evhttp has freed (their read callback is gone) and
+ * accept again below the cap.
+ */
 static void
-probe_http_gone(void *arg)
+probe_http_sweep(struct probe_http *h)
+{
+	struct probe_http_conn	*c, *next;
+	bufferevent_data_cb	 readcb;
+
+	for (c = TAILQ_FIRST(&h->conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		bufferevent_getcb(c->bev, &readcb, NULL, NULL, NULL);
+		if (readcb != NULL)
+			continue;
+		bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+		bufferevent_decref(c->bev);	/* closes the socket */
+		TAILQ_REMOVE(&h->conns, c, entry);
+		free(c);
+		h->nconn--;
+	}
+	if (h->paused && h->nconn < PROBE_HTTP_MAX_CONN && h->http != NULL) {
+		evconnlistener_enable(evhttp_bound_socket_get_listener(
+		    h->bound));
+		h->paused = 0;
+	}
+}
+
+/* The periodic sweep, while any connection is open. */
+static void
+probe_http_sweep_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct probe_http	*h = arg;
+	struct timeval		 tv = { PROBE_HTTP_SWEEP_SEC, 0 };
 
-	h->nconn--;
-	if (h->closing || !h->paused || h->nconn >= PROBE_HTTP_MAX_CONN)
-		return;
-	evconnlistener_enable(evhttp_bound_socket_get_listener(h->bound));
-	h->paused = 0;
+	(void)fd;
+	(void)what;
+	probe_http_sweep(h);
+	if (!TAILQ_EMPTY(&h->conns))
+		evtimer_add(h->sweep, &tv);
 }
 
 /* GET on the path serves the document; anything else is an error. */
