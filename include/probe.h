@@ -5,8 +5,9 @@
  * connects and TLS handshakes with SNI, and captures the chain exactly as the
  * server presented it. At most `concurrency` probes are in flight; the rest
  * wait in a FIFO. Each probe has one deadline covering connect + handshake.
- * probe.c is the only file that registers libevent callbacks: the daemon's
- * timers and signals go through probe_timer_* and probe_signal below.
+ * probe.c (and probe_http.c, the metrics listener, on the same loop) are
+ * the only files that register libevent callbacks: the daemon's timers and
+ * signals go through probe_timer_* and probe_signal below.
  */
 #ifndef EDGEPROBE_PROBE_H
 #define EDGEPROBE_PROBE_H

@@ -20,6 +20,7 @@
 #include "daemon.h"
 #include "daemon_reload.h"
 #include "log.h"
+#include "logfmt.h"
 #include "metrics.h"
 #include "probe.h"
 #include "probe_http.h"
@@ -163,13 +164,17 @@ static void
 daemon_metrics_reload(struct daemon *d, const struct conf *conf)
 {
 	const char	*was = d->metrics_listen, *now = conf->metrics_listen;
+	char		*line;
 
 	if ((was == NULL && now == NULL) ||
 	    (was != NULL && now != NULL && strcmp(was, now) == 0))
 		return;
-	log_emit(LOG_WARNING, "metrics_listen changed to %s: it takes a "
-	    "restart; still %s", now != NULL ? now : "off",
-	    was != NULL ? was : "off");
+	line = logfmt_append(NULL, "event", "metrics_listen_kept");
+	line = logfmt_append(line, "listen", was != NULL ? was : "off");
+	line = logfmt_append(line, "wanted", now != NULL ? now : "off");
+	line = logfmt_append(line, "msg", "a new metrics_listen takes a restart");
+	log_emit(LOG_WARNING, "%s", line);
+	free(line);
 }
 
 /* Tell systemd how many endpoints there are and how many are bad. */

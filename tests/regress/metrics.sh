@@ -225,6 +225,15 @@ expect_pq "in Prometheus, the removed target's series are stale" \
 expect_pq "the kept targets go on" 'count(edgeprobe_status)' \
     "null null:null - 2" 10
 
+# A reload cannot move the listener: it stays, and says so.
+sed "s/^metrics_listen = .*/metrics_listen = \"127.0.0.1:$PP\";/" "$C" >"$C.tmp"
+mv "$C.tmp" "$C"
+kill -HUP "$DL_PID"
+dl_check "a changed metrics_listen is logged, the listener stays" dl_wait \
+    "^28 event=metrics_listen_kept listen=127.0.0.1:$MP wanted=127.0.0.1:$PP msg=\"a new metrics_listen takes a restart\"\$" 1 10
+dl_check "scrapes still come from the old address" m_wait \
+    "^edgeprobe_endpoints 2\$" 5
+
 dl_stop TERM
 dl_expect "the daemon exits 0" 0 "$DL_RC"
 kill "$PROM_PID" 2>/dev/null
