@@ -152,6 +152,37 @@ dl_expect "Content-Type is the text format 0.0.4" \
     "$(curl -s -m 5 -o /dev/null -w '%{content_type}' \
     "http://127.0.0.1:$MP/metrics")"
 
+# Bounded requests: headers over 8 KiB are 400, a body over 1 KiB is 413,
+# and a request that stalls is dropped after 5 s of silence, while the
+# probes go on.
+dl_expect "16 KB of request headers: 400" 400 "$(curl -s -m 5 -o /dev/null \
+    -w '%{http_code}' -H "X-Big: $(head -c 16000 /dev/zero | tr '\0' a)" \
+    "http://127.0.0.1:$MP/metrics")"
+head -c 4000 /dev/zero | tr '\0' a >"$T/body"
+dl_expect "a 4 KB body: 413" 413 "$(curl -s -m 5 -o /dev/null \
+    -w '%{http_code}' --data-binary @"$T/body" -X GET \
+    "http://127.0.0.1:$MP/metrics")"
+nr=$(dl_count "target=edge ")
+stall=$(perl -MIO::Socket::INET -MTime::HiRes=time -e '
+    my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1",
+        PeerPort => $ARGV[0], Proto => "tcp") or die;
+    my $t = time;
+    print $s "GET /metrics HTTP/1.1\r\n";
+    $SIG{ALRM} = sub { print "none\n"; exit 0 };
+    alarm(15);
+    my $n = sysread($s, my $b, 100);
+    printf "%d %s\n", time - $t, $n == 0 ? "eof" : "data"' "$MP")
+case "$stall" in
+"5 eof"|"6 eof")	tap_ok "a stalled request is dropped after 5 s ($stall)" ;;
+*)	tap_not_ok "a stalled request is dropped after 5 s" "got: $stall" ;;
+esac
+nr2=$(dl_count "target=edge ")
+if [ "$nr2" -ge $((nr + 3)) ]; then
+	tap_ok "meanwhile edge was probed every second ($nr -> $nr2 results)"
+else
+	tap_not_ok "meanwhile edge was probed every second" "$nr -> $nr2 results"
+fi
+
 # The connection cap: 40 idle clients hold the 32 slots, a scrape waits in
 # the backlog; once they leave, scrapes are served again.
 perl -MIO::Socket::INET -e 'my @s; for (1 .. 40) { push @s,
