@@ -41,7 +41,8 @@ SRCS	 = src/log.c src/xmalloc.c src/finding.c src/chain.c src/policy.c \
 	   src/probe_session.c src/probe_tls.c src/probe_bio.c src/probe_srv.c \
 	   src/probe_sip.c src/discover.c src/srv.c src/sip.c src/report.c \
 	   src/logfmt.c src/check.c src/once.c src/daemon_sched.c \
-	   src/daemon_state.c src/daemon_reload.c src/sdnotify.c src/daemon.c
+	   src/daemon_state.c src/daemon_reload.c src/sdnotify.c src/metrics.c \
+	   src/probe_http.c src/daemon.c
 MAIN	 = src/main.c
 OBJS	 = $(SRCS:src/%.c=$(BUILD)/obj/%.o)
 LIB	 = $(BUILD)/libedgeprobe.a

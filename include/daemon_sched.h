@@ -11,6 +11,8 @@
 #include <openssl/x509.h>
 
 struct conf;
+struct metrics_endpoint;
+struct metrics_stats;
 struct probe_engine;
 struct daemon_sched;
 
@@ -48,6 +50,11 @@ size_t		 daemon_sched_inflight(const struct daemon_sched *);
 /* Endpoints of the configured targets, and the critical and warning ones. */
 void		 daemon_sched_count(const struct daemon_sched *, size_t *n,
 		    size_t *crit, size_t *warn);
+/* Probe durations and results counted since the start. */
+const struct metrics_stats *daemon_sched_stats(const struct daemon_sched *);
+/* Append a view of every endpoint (see daemon_state_export()). */
+void		 daemon_sched_export(const struct daemon_sched *,
+		    struct metrics_endpoint **v, size_t *n, size_t *cap);
 /*
  * The loop is over: drop the timers. Freeing the engine after this may still
  * call back the checks it held; they only collect their results.

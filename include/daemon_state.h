@@ -9,8 +9,9 @@
 
 #include <stddef.h>
 
-struct result;
 struct daemon_state;
+struct metrics_endpoint;
+struct result;
 
 struct daemon_state	*daemon_state_new(const char *target);
 void			 daemon_state_free(struct daemon_state *);
@@ -27,5 +28,12 @@ void			 daemon_state_forget(struct daemon_state *);
 /* Add this target's endpoints and bad ones to the counters. */
 void			 daemon_state_count(const struct daemon_state *,
 			    size_t *n, size_t *crit, size_t *warn);
+/*
+ * Append a view of each endpoint to *v (n used, cap allocated, grown as
+ * needed); the strings stay the state's, valid until its next change.
+ */
+void			 daemon_state_export(const struct daemon_state *,
+			    struct metrics_endpoint **v, size_t *n,
+			    size_t *cap);
 
 #endif

@@ -113,6 +113,8 @@ int			 probe_engine_run(struct probe_engine *);
 void			 probe_engine_stop(struct probe_engine *);
 size_t			 probe_engine_inflight(const struct probe_engine *);
 size_t			 probe_engine_queued(const struct probe_engine *);
+/* The loop itself, for the other engine files (src/probe_*.c) only. */
+struct event_base	*probe_engine_base(struct probe_engine *);
 
 /* Queue one probe; done is called exactly once, from the loop. */
 void			 probe_start(struct probe_engine *,

@@ -2,7 +2,8 @@
  * daemon.c: daemon mode: start-up, the signals and the main loop. The
  * schedule and its rounds are daemon_sched.c, what is remembered of the
  * endpoints and the change lines daemon_state.c, loading a configuration
- * daemon_reload.c, the messages to systemd sdnotify.c.
+ * daemon_reload.c, the messages to systemd sdnotify.c, the metrics text
+ * metrics.c and their listener probe_http.c.
  *
  * SIGHUP swaps in a valid configuration (an invalid one is logged and the
  * running one stays); SIGTERM/SIGINT start nothing new and leave the loop
@@ -13,14 +14,20 @@
 #include <string.h>
 #include <syslog.h>
 
+#include <openssl/crypto.h>
+
 #include "conf.h"
 #include "daemon.h"
 #include "daemon_reload.h"
 #include "log.h"
+#include "logfmt.h"
+#include "metrics.h"
 #include "probe.h"
+#include "probe_http.h"
 #include "daemon_sched.h"
 #include "sdnotify.h"
 #include "tlsctx.h"
+#include "version.h"
 #include "xmalloc.h"
 
 #define DAEMON_EXIT_OK		0
@@ -35,14 +42,20 @@ struct daemon {
 	SSL_CTX			*ctx;
 	struct probe_engine	*engine;
 	struct daemon_sched_gen	*gen;		/* the running configuration */
-	struct daemon_sched		*daemon_sched;
+	struct daemon_sched	*sched;
 	struct sdnotify		*notify;
+	struct probe_http	*http;		/* metrics; NULL when off */
+	char			*metrics_listen;	/* as bound at start-up */
 	struct probe_timer	*deadline;	/* the stop's safety net */
 	int			 stopping;
 };
 
 static void	 daemon_openlog(struct daemon *, const struct conf *);
 static int	 daemon_start(struct daemon *);
+static int	 daemon_metrics_start(struct daemon *);
+static char	*daemon_metrics_addr(const struct conf *);
+static char	*daemon_metrics(size_t *, void *);
+static void	 daemon_metrics_reload(struct daemon *, const struct conf *);
 static void	 daemon_status(struct daemon *);
 static void	 daemon_round_done(void *);
 static void	 daemon_reload(void *);
@@ -89,17 +102,105 @@ daemon_start(struct daemon *d)
 		d->ctx = NULL;
 		return -1;
 	}
+	if (daemon_metrics_start(d) == -1) {
+		probe_engine_free(d->engine);
+		SSL_CTX_free(d->ctx);
+		d->ctx = NULL;
+		return -1;
+	}
 	if (probe_signal(d->engine, SIGHUP, daemon_reload, d) == -1 ||
 	    probe_signal(d->engine, SIGTERM, daemon_stop, d) == -1 ||
 	    probe_signal(d->engine, SIGINT, daemon_stop, d) == -1)
 		fatalx("cannot set up signal handling");
 	d->notify = sdnotify_new(d->engine);
-	d->daemon_sched = daemon_sched_new(d->engine, daemon_round_done, d);
-	daemon_sched_apply(d->daemon_sched, d->gen);
+	d->sched = daemon_sched_new(d->engine, daemon_round_done, d);
+	daemon_sched_apply(d->sched, d->gen);
 	daemon_reload_loaded("start", LOG_INFO, d->path, d->gen);
 	sdnotify_ready();
 	daemon_status(d);
 	return 0;
+}
+
+/*
+ * The Prometheus listener on metrics_listen, bound before the first round:
+ * an address that cannot be bound is a start-up error, not a silent gap.
+ */
+static int
+daemon_metrics_start(struct daemon *d)
+{
+	char		*addr, *cause = NULL;
+
+	if ((addr = daemon_metrics_addr(d->gen->conf)) == NULL)
+		return 0;
+	d->http = probe_http_new(d->engine, addr, "/metrics",
+	    "text/plain; version=0.0.4; charset=utf-8", daemon_metrics, d,
+	    &cause);
+	if (d->http == NULL) {
+		log_emit(LOG_ERR, "start-up failed: metrics_listen %s",
+		    cause != NULL ? cause : addr);
+		free(cause);
+		free(addr);
+		return -1;
+	}
+	d->metrics_listen = addr;
+	return 0;
+}
+
+/* "ADDR:PORT" or "[ADDR6]:PORT" of metrics_listen; NULL when off. */
+static char *
+daemon_metrics_addr(const struct conf *conf)
+{
+	char	*s;
+
+	if (conf->metrics_listen == NULL)
+		return NULL;
+	if (strchr(conf->metrics_listen, ':') != NULL)
+		xasprintf(&s, "[%s]:%d", conf->metrics_listen,
+		    conf->metrics_port);
+	else
+		xasprintf(&s, "%s:%d", conf->metrics_listen,
+		    conf->metrics_port);
+	return s;
+}
+
+/* A scrape: the exposition of every endpoint and counter, now. */
+static char *
+daemon_metrics(size_t *len, void *arg)
+{
+	struct daemon		*d = arg;
+	struct metrics_endpoint	*v = NULL;
+	size_t			 n = 0, cap = 0;
+	char			*text;
+
+	daemon_sched_export(d->sched, &v, &n, &cap);
+	text = metrics_render(v, n, daemon_sched_stats(d->sched),
+	    EDGEPROBE_VERSION, OpenSSL_version(OPENSSL_VERSION_STRING), len);
+	free(v);
+	return text;
+}
+
+/*
+ * The listener stays where start-up bound it: the sandbox may forbid a new
+ * bind, and a scrape target that moves on SIGHUP is a surprise. Say so.
+ */
+static void
+daemon_metrics_reload(struct daemon *d, const struct conf *conf)
+{
+	const char	*was = d->metrics_listen;
+	char		*line, *now = daemon_metrics_addr(conf);
+
+	if ((was == NULL && now == NULL) ||
+	    (was != NULL && now != NULL && strcmp(was, now) == 0)) {
+		free(now);
+		return;
+	}
+	line = logfmt_append(NULL, "event", "metrics_listen_kept");
+	line = logfmt_append(line, "listen", was != NULL ? was : "off");
+	line = logfmt_append(line, "wanted", now != NULL ? now : "off");
+	line = logfmt_append(line, "msg", "a new metrics_listen takes a restart");
+	log_emit(LOG_WARNING, "%s", line);
+	free(line);
+	free(now);
 }
 
 /* Tell systemd how many endpoints there are and how many are bad. */
@@ -108,7 +209,7 @@ daemon_status(struct daemon *d)
 {
 	size_t	 n, crit, warn;
 
-	daemon_sched_count(d->daemon_sched, &n, &crit, &warn);
+	daemon_sched_count(d->sched, &n, &crit, &warn);
 	sdnotify_status(d->notify, n, crit, warn);
 }
 
@@ -119,7 +220,7 @@ daemon_round_done(void *arg)
 	struct daemon	*d = arg;
 
 	daemon_status(d);
-	if (d->stopping && daemon_sched_idle(d->daemon_sched))
+	if (d->stopping && daemon_sched_idle(d->sched))
 		probe_engine_stop(d->engine);
 }
 
@@ -147,7 +248,8 @@ daemon_reload(void *arg)
 	old = d->gen;
 	d->gen = g;
 	daemon_openlog(d, g->conf);
-	daemon_sched_apply(d->daemon_sched, g);
+	daemon_metrics_reload(d, g->conf);
+	daemon_sched_apply(d->sched, g);
 	daemon_sched_gen_unref(old);
 	daemon_reload_loaded("reload", LOG_NOTICE, d->path, g);
 	sdnotify_ready();
@@ -170,12 +272,12 @@ daemon_stop(void *arg)
 	d->stopping = 1;
 	sdnotify_stopping();
 	log_emit(LOG_INFO, "event=stopping inflight=%zu",
-	    daemon_sched_inflight(d->daemon_sched));
-	daemon_sched_stop(d->daemon_sched);
+	    daemon_sched_inflight(d->sched));
+	daemon_sched_stop(d->sched);
 	ms = (long)daemon_max_timeout(d->gen->conf) * 1000;
 	d->deadline = probe_timer_new(d->engine, daemon_deadline, d);
 	probe_timer_set(d->deadline, ms);
-	if (daemon_sched_idle(d->daemon_sched))
+	if (daemon_sched_idle(d->sched))
 		probe_engine_stop(d->engine);
 }
 
@@ -186,7 +288,7 @@ daemon_deadline(void *arg)
 	struct daemon	*d = arg;
 
 	log_debug("stop deadline: %zu checks still in flight",
-	    daemon_sched_inflight(d->daemon_sched));
+	    daemon_sched_inflight(d->sched));
 	probe_engine_stop(d->engine);
 }
 
@@ -241,17 +343,19 @@ daemon_run(const char *path, int mirror_stderr, int verbose)
 	 * it held (after a forced stop): daemon_sched_exit() makes those calls
 	 * only collect their results, freed below with their rounds.
 	 */
-	daemon_sched_exit(d.daemon_sched);
+	daemon_sched_exit(d.sched);
 	if (d.deadline != NULL)
 		probe_timer_free(d.deadline);
 	sdnotify_free(d.notify);
+	probe_http_free(d.http);
 	probe_engine_free(d.engine);
-	daemon_sched_free(d.daemon_sched);
+	daemon_sched_free(d.sched);
 	daemon_sched_gen_unref(d.gen);
 	SSL_CTX_free(d.ctx);
 	log_emit(LOG_INFO, "event=exit");
 out:
 	closelog();
+	free(d.metrics_listen);
 	free(d.ident);
 	free(d.path);
 	return rc;

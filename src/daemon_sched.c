@@ -26,6 +26,7 @@
 #include "conf.h"
 #include "daemon_state.h"
 #include "log.h"
+#include "metrics.h"
 #include "policy.h"
 #include "probe.h"
 #include "result.h"
@@ -78,6 +79,7 @@ struct daemon_sched_job {
 	char			*address;
 	int			 port;
 	struct result_srv	 srv;		/* srv.name NULL: not a domain */
+	long long		 start_ms;	/* when it took its slot */
 };
 TAILQ_HEAD(daemon_sched_jobs, daemon_sched_job);
 
@@ -94,6 +96,7 @@ struct daemon_sched {
 	int			 concurrency;
 	int			 stopping;
 	int			 exiting;	/* the loop is over: drop everything */
+	struct metrics_stats	 stats;
 };
 
 static long long	 daemon_sched_now_ms(void);
@@ -260,6 +263,25 @@ daemon_sched_count(const struct daemon_sched *s, size_t *n, size_t *crit,
 	TAILQ_FOREACH(t, &s->targets, entry)
 		if (!t->removed)
 			daemon_state_count(t->state, n, crit, warn);
+}
+
+/* The counters of the metrics. */
+const struct metrics_stats *
+daemon_sched_stats(const struct daemon_sched *s)
+{
+	return &s->stats;
+}
+
+/* A view of every endpoint of the targets still configured. */
+void
+daemon_sched_export(const struct daemon_sched *s, struct metrics_endpoint **v,
+    size_t *n, size_t *cap)
+{
+	const struct daemon_sched_target *t;
+
+	TAILQ_FOREACH(t, &s->targets, entry)
+		if (!t->removed)
+			daemon_state_export(t->state, v, n, cap);
 }
 
 /* The loop is over: from now on callbacks only collect; drop the timers. */
@@ -491,8 +513,10 @@ daemon_sched_round_finish(struct daemon_sched_round *r)
 	r->nresults = n;
 	if (!t->removed && !s->exiting) {
 		policy_pool(r->results, r->nresults);
-		for (i = 0; i < r->nresults; i++)
+		for (i = 0; i < r->nresults; i++) {
 			result_finish(r->results[i]);
+			metrics_count(&s->stats, r->results[i]->status);
+		}
 		/* An aborted round did not see everyone: forget nobody. */
 		daemon_state_round(t->state, r->results, r->nresults,
 		    r->gen->conf->log_ok, !r->aborted);
@@ -534,6 +558,7 @@ daemon_sched_dispatch(struct daemon_sched *s)
 		TAILQ_REMOVE(&s->queue, j, entry);
 		TAILQ_INSERT_TAIL(&s->running, j, entry);
 		s->inflight++;
+		j->start_ms = daemon_sched_now_ms();
 		r = j->round;
 		check_endpoint(s->engine, r->gen->store, r->ct, j->address,
 		    j->port, j->srv.name != NULL ? &j->srv : NULL,
@@ -551,6 +576,8 @@ daemon_sched_job_done(struct result *res, void *arg)
 
 	TAILQ_REMOVE(&s->running, j, entry);
 	s->inflight--;
+	metrics_observe(&s->stats,
+	    (double)(daemon_sched_now_ms() - j->start_ms) / 1000);
 	r->results[j->slot] = res;
 	daemon_sched_job_free(j);
 	r->pending--;

@@ -9,11 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 
+#include "chain.h"
 #include "daemon_state.h"
 #include "finding.h"
 #include "log.h"
 #include "logfmt.h"
+#include "metrics.h"
 #include "result.h"
 #include "xmalloc.h"
 
@@ -26,6 +29,11 @@ struct daemon_endpoint {
 	enum status		 status;	/* of the last probe */
 	char			 sha256[65];	/* last leaf seen; "" none yet */
 	int			 seen;		/* in the round being logged */
+	int			 success;	/* the last handshake completed */
+	int			 has_not_after;
+	long long		 not_after;	/* of the last leaf seen */
+	struct metrics_finding	*findings;	/* of the last probe */
+	size_t			 nfindings;
 };
 TAILQ_HEAD(daemon_endpoints, daemon_endpoint);
 
@@ -38,6 +46,8 @@ static void	 daemon_state_log_result(const struct result *, int);
 static struct daemon_endpoint *daemon_state_find(struct daemon_state *,
 		    const struct result *);
 static void	 daemon_state_update(struct daemon_state *,
+		    const struct result *);
+static void	 daemon_state_keep(struct daemon_endpoint *,
 		    const struct result *);
 static void	 daemon_state_log_removed(const struct daemon_state *,
 		    const struct daemon_endpoint *);
@@ -120,6 +130,32 @@ daemon_state_count(const struct daemon_state *st, size_t *n, size_t *crit,
 	}
 }
 
+/* Append this target's endpoints, in the order they were first seen. */
+void
+daemon_state_export(const struct daemon_state *st, struct metrics_endpoint **v,
+    size_t *n, size_t *cap)
+{
+	const struct daemon_endpoint *ep;
+	struct metrics_endpoint	*m;
+
+	TAILQ_FOREACH(ep, &st->endpoints, entry) {
+		if (*n == *cap) {
+			*cap = *cap ? *cap * 2 : 64;
+			*v = xreallocarray(*v, *cap, sizeof(**v));
+		}
+		m = &(*v)[(*n)++];
+		m->target = st->target;
+		m->address = ep->address;
+		m->port = ep->port;
+		m->success = ep->success;
+		m->status = ep->status;
+		m->has_not_after = ep->has_not_after;
+		m->not_after = ep->not_after;
+		m->findings = ep->findings;
+		m->nfindings = ep->nfindings;
+	}
+}
+
 /* The result line, at a priority that follows its status. */
 static void
 daemon_state_log_result(const struct result *res, int log_ok)
@@ -192,9 +228,36 @@ daemon_state_update(struct daemon_state *st, const struct result *res)
 			ep->host = xstrdup(res->host);
 		}
 	}
+	daemon_state_keep(ep, res);
+}
+
+/* Remember what the metrics show of a result: the last leaf stays known. */
+static void
+daemon_state_keep(struct daemon_endpoint *ep, const struct result *res)
+{
+	X509		*leaf;
+	struct tm	 tm;
+	size_t		 i;
+
 	if (res->leaf_sha256[0] != '\0')
 		memcpy(ep->sha256, res->leaf_sha256, sizeof(ep->sha256));
 	ep->seen = 1;
+	ep->success = res->has_tls;
+	if (sk_X509_num(res->chain) > 0) {
+		leaf = sk_X509_value(res->chain, 0);
+		if (chain_time_tm(X509_get0_notAfter(leaf), &tm) == 0) {
+			ep->not_after = (long long)timegm(&tm);
+			ep->has_not_after = 1;
+		}
+	}
+	free(ep->findings);
+	ep->findings = xcalloc(res->findings.n ? res->findings.n : 1,
+	    sizeof(*ep->findings));
+	ep->nfindings = res->findings.n;
+	for (i = 0; i < res->findings.n; i++) {
+		ep->findings[i].code = res->findings.v[i].code;
+		ep->findings[i].severity = res->findings.v[i].severity;
+	}
 }
 
 /* The NOTICE line of an endpoint that is forgotten. */
@@ -232,5 +295,6 @@ daemon_state_endpoint_free(struct daemon_endpoint *ep)
 {
 	free(ep->address);
 	free(ep->host);
+	free(ep->findings);
 	free(ep);
 }

@@ -137,6 +137,13 @@ probe_engine_stop(struct probe_engine *eng)
 	event_base_loopbreak(eng->base);
 }
 
+/* The event loop, for src/probe_http.c: one loop for every engine file. */
+struct event_base *
+probe_engine_base(struct probe_engine *eng)
+{
+	return eng->base;
+}
+
 /* Probes connecting or handshaking now. */
 size_t
 probe_engine_inflight(const struct probe_engine *eng)
