@@ -1,7 +1,7 @@
 #!/bin/sh
 # The man pages: mandoc finds nothing at warning level or above, edgeprobe(8)
 # documents every option of the command line, edgeprobe.conf(5) every
-# setting conf.c knows.
+# setting the key table (conf_keys.c) knows.
 cd "$(dirname "$0")/../.." || exit 1
 n=0
 
@@ -40,8 +40,8 @@ done
 [ -z "$missing" ]
 tap $? "edgeprobe.8 documents every option, signal, event and variable"
 
-# Every key of conf.c's table, by the name in its first column.
-keys=$(sed -n 's/^[[:space:]]*\[K_[A-Z_]*\][[:space:]]*=[[:space:]]*{ "\([a-z_]*\)".*/\1/p' src/conf.c)
+# Every key of the table in conf_keys.c, by the name in its first column.
+keys=$(sed -n 's/^[[:space:]]*\[K_[A-Z_]*\][[:space:]]*=[[:space:]]*{ "\([a-z_]*\)".*/\1/p' src/conf_keys.c)
 nkeys=$(printf '%s\n' "$keys" | grep -c .)
 text5=$(mandoc -T ascii man/edgeprobe.conf.5 | sed "s/.\x08//g")
 missing=""
@@ -49,5 +49,5 @@ for k in $keys; do
 	printf '%s\n' "$text5" | grep -qw -- "$k" || missing="$missing $k"
 done
 [ -n "$missing" ] && echo "# edgeprobe.conf.5 lacks:$missing"
-[ "$nkeys" -ge 19 ] && [ -z "$missing" ]
-tap $? "edgeprobe.conf.5 documents all $nkeys settings of conf.c"
+[ "$nkeys" -ge 26 ] && [ -z "$missing" ]
+tap $? "edgeprobe.conf.5 documents all $nkeys settings of conf_keys.c"

@@ -23,6 +23,10 @@
 
 #include <cmocka.h>
 
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
 #include "conf.h"
 #include "mint.h"
 
@@ -58,6 +62,7 @@ static void	 dump_errors(const struct conf_errors *);
 static void	 test_err_case(void **);
 static void	 write_client_cert(const char *, struct mint_pki *,
 		    EVP_PKEY *, int);
+static void	 write_encrypted_key(const char *, EVP_PKEY *);
 static double	 load_many(const char *, int, int, struct conf_errors *,
 		    struct conf **);
 
@@ -1151,6 +1156,24 @@ write_client_cert(const char *path, struct mint_pki *pki, EVP_PKEY *key,
 }
 
 /*
+ * key to path, encrypted with a passphrase, mode 0600: the loader must
+ * refuse it without prompting for the passphrase on the terminal.
+ */
+static void
+write_encrypted_key(const char *path, EVP_PKEY *key)
+{
+	static char	 pass[] = "secret";
+	BIO		*b;
+
+	b = BIO_new_file(path, "w");
+	assert_non_null(b);
+	assert_int_equal(PEM_write_bio_PrivateKey(b, key, EVP_aes_128_cbc(),
+	    (unsigned char *)pass, (int)strlen(pass), NULL, NULL), 1);
+	assert_int_equal(BIO_free(b), 1);
+	assert_int_equal(chmod(path, 0600), 0);
+}
+
+/*
  * client_cert and client_key checked with OpenSSL at load time: a matching
  * pair (the chain after the leaf) loads, and every refusal is at the line
  * of the setting.
@@ -1178,6 +1201,7 @@ test_client_files(void **state)
 	assert_int_equal(chmod("other.pem", 0400), 0);
 	write_file("junk.pem", "not PEM\n");
 	assert_int_equal(chmod("junk.pem", 0600), 0);
+	write_encrypted_key("enc.pem", key);
 
 	conf = load_ok("client-ok.conf", "targets = (\n"
 	    "  { name = \"a\"; host = \"h\"; client_cert = \"chain.pem\";\n"
@@ -1198,8 +1222,10 @@ test_client_files(void **state)
 	    "  { name = \"c\"; host = \"h\"; client_cert = \"junk.pem\";\n"
 	    "    client_key = \"junk.pem\"; },\n"
 	    "  { name = \"d\"; host = \"h\"; client_cert = \"nothere.pem\";\n"
-	    "    client_key = \"/dev/null\"; }\n"
-	    ");\n", 6,
+	    "    client_key = \"/dev/null\"; },\n"
+	    "  { name = \"e\"; host = \"h\"; client_cert = \"chain.pem\";\n"
+	    "    client_key = \"enc.pem\"; }\n"
+	    ");\n", 7,
 	    "client-bad.conf:3: client_key \"open.pem\" in target \"a\" is "
 	    "readable by group or others (mode 0644): chmod 600 it",
 	    "client-bad.conf:5: client_key \"other.pem\" in target \"b\" does "
@@ -1211,7 +1237,9 @@ test_client_files(void **state)
 	    "client-bad.conf:8: cannot read client_cert \"nothere.pem\" in "
 	    "target \"d\": No such file or directory",
 	    "client-bad.conf:9: cannot read client_key \"/dev/null\" in "
-	    "target \"d\": not a regular file");
+	    "target \"d\": not a regular file",
+	    "client-bad.conf:11: client_key \"enc.pem\" in target \"e\" is "
+	    "not an unencrypted PEM private key");
 	EVP_PKEY_free(other);
 	EVP_PKEY_free(key);
 	mint_pki_free(&pki);
