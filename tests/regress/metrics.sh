@@ -291,6 +291,11 @@ startup_fails "metrics_listen in use" "$C" \
     "start-up failed: metrics_listen 127.0.0.1:$MP: cannot listen: Address already in use"
 kill "$busy" 2>/dev/null
 sed "s/^metrics_listen = .*/metrics_listen = \"localhost:x\";/" "$C" >"$T/bad.conf"
-startup_fails "metrics_listen not ADDR:PORT" "$T/bad.conf" \
-    "start-up failed: metrics_listen localhost:x: the port is not a number"
+# Not ADDR:PORT is a configuration error, caught by conf_load like any
+# other: FILE:LINE on stderr and exit 3 (the daemon does not start).
+"$EDGEPROBE" -c "$T/bad.conf" -f </dev/null >/dev/null 2>"$T/bad.err"
+dl_expect "metrics_listen not ADDR:PORT: a configuration error, exit 3" 3 "$?"
+dl_expect "metrics_listen not ADDR:PORT: FILE:LINE says why" \
+    "$T/bad.conf:4: \"metrics_listen\" must be ADDR:PORT or [IPv6]:PORT, not \"localhost:x\": not a numeric address" \
+    "$(grep 'metrics_listen' "$T/bad.err")"
 tap_done
