@@ -9,7 +9,7 @@ UNITDIR	?= $(PREFIX)/lib/systemd/system
 
 CC	?= cc
 PKG_CONFIG ?= pkg-config
-PKGS	 = openssl libevent libevent_openssl libconfig jansson libsystemd
+PKGS	 = openssl libevent libevent_openssl libconfig jansson libsystemd libpsl
 TESTPKGS = cmocka
 
 CFLAGS	?= -O2 -g
@@ -32,6 +32,7 @@ endif
 
 # The program, one concern per file (see README.md "Layout").
 SRCS	 = src/log.c src/xmalloc.c src/finding.c src/chain.c src/policy.c \
+	   src/conform.c \
 	   src/result.c src/conf.c src/tlsctx.c src/probe.c src/report.c \
 	   src/logfmt.c src/check.c src/once.c src/daemon.c
 MAIN	 = src/main.c
@@ -96,6 +97,7 @@ FUZZFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Itests/lib \
 FUZZ_SECONDS ?= 60
 FUZZERS	 = build/fuzz/fuzz_policy build/fuzz/fuzz_conf
 FUZZ_POLICY_SRCS = tests/fuzz/fuzz_policy.c src/chain.c src/policy.c \
+	   src/conform.c \
 	   src/finding.c src/result.c src/xmalloc.c src/log.c tests/lib/mint.c
 FUZZ_CONF_SRCS = tests/fuzz/fuzz_conf.c src/conf.c src/xmalloc.c src/log.c
 

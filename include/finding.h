@@ -48,6 +48,7 @@ enum finding_code {
 	F_WEAK_SIGNATURE,
 	F_LEGACY_TLS,
 	F_POOL_MISMATCH,
+	F_NONCONFORMANT,	/* CONTRACT.md section 7 */
 	F_NCODES
 };
 

@@ -65,6 +65,9 @@ static const struct {
 	    "the negotiated protocol is older than TLS 1.2" },
 	[F_POOL_MISMATCH] = { "POOL_MISMATCH",
 	    "the members of one target present different leaves on one port" },
+	[F_NONCONFORMANT] = { "NONCONFORMANT",
+	    "a certificate as sent breaks a rule of RFC 5280 or the Baseline "
+	    "Requirements that stricter validators enforce" },
 };
 
 /* The code's name as in the contract, "SAN_MISSING". */

@@ -23,6 +23,7 @@
 #include <openssl/x509v3.h>
 
 #include "chain.h"
+#include "conform.h"
 #include "finding.h"
 #include "log.h"
 #include "policy.h"
@@ -138,6 +139,7 @@ policy_evaluate(const struct policy *pol, STACK_OF(X509) *chain,
 	policy_crldp(&ev);
 	policy_crypto(&ev);
 	policy_legacy(pol, out);
+	conform_check(chain, out);
 
 	for (i = 0; i < ev.nerr; i++)
 		X509_free(ev.err[i].cert);

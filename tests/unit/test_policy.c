@@ -609,8 +609,9 @@ test_hostname_nul(void **state)
 	spec.dns_raw = raw;
 	spec.dns_raw_len = sizeof(raw) - 1;
 	codes = judge_leaf(&spec, &pol, &fs);
+	/* The NUL is outside the DNS syntax: NONCONFORMANT (dns-syntax). */
 	assert_string_equal(codes, "HOSTNAME_MISMATCH,SUBJECT_NOT_IN_SAN,"
-	    "SAN_ORDER");
+	    "SAN_ORDER,NONCONFORMANT");
 	assert_non_null(strstr(msg_of(&fs, F_HOSTNAME_MISMATCH, 0),
 	    "[sip.contoso.com\\x00.evil.example]"));
 	free(codes);
@@ -1368,7 +1369,8 @@ test_weak_key(void **state)
 	c[0] = leaf;
 	c[1] = F.pki.inter;
 	codes = judge(&pol, c, 2, F.store, &fs, NULL);
-	assert_string_equal(codes, "WEAK_KEY");
+	/* RSA-1024 also breaks BR 6.1.5: NONCONFORMANT (rsa-key). */
+	assert_string_equal(codes, "WEAK_KEY,NONCONFORMANT");
 	assert_int_equal(sev_of(&fs, F_WEAK_KEY), SEV_WARNING);
 	assert_non_null(strstr(msg_of(&fs, F_WEAK_KEY, 0),
 	    "has key RSA-1024; use at least RSA-2048 or EC-256"));
@@ -1388,7 +1390,8 @@ test_weak_key(void **state)
 	c[0] = leaf;
 	c[1] = inter;
 	codes = judge(&pol, c, 2, F.store, &fs, NULL);
-	assert_string_equal(codes, "WEAK_KEY,WEAK_KEY");
+	assert_string_equal(codes,
+	    "WEAK_KEY,WEAK_KEY,NONCONFORMANT,NONCONFORMANT");
 	assert_non_null(strstr(msg_of(&fs, F_WEAK_KEY, 1),
 	    "intermediate CN=Weak Intermediate CA"));
 	free(codes);
@@ -1403,7 +1406,8 @@ test_weak_key(void **state)
 	c[0] = leaf;
 	c[1] = F.pki.inter;
 	codes = judge(&pol, c, 2, F.store, &fs, NULL);
-	assert_string_equal(codes, "WEAK_KEY");
+	/* Also outside BR 6.1.5: NONCONFORMANT (ec-curve). */
+	assert_string_equal(codes, "WEAK_KEY,NONCONFORMANT");
 	assert_non_null(strstr(msg_of(&fs, F_WEAK_KEY, 0),
 	    "has key EC-224;"));
 	free(codes);
@@ -1416,7 +1420,8 @@ test_weak_key(void **state)
 	leaf = mint_under(&spec, k, &F.pki);
 	c[0] = leaf;
 	codes = judge(&pol, c, 2, F.store, &fs, NULL);
-	assert_string_equal(codes, "WEAK_KEY");
+	/* Also outside BR 6.1.5: NONCONFORMANT (dsa-key). */
+	assert_string_equal(codes, "WEAK_KEY,NONCONFORMANT");
 	assert_non_null(strstr(msg_of(&fs, F_WEAK_KEY, 0),
 	    "has key DSA-1024;"));
 	free(codes);
@@ -1557,7 +1562,8 @@ test_legacy_server(void **state)
 	c[0] = leaf;
 	c[1] = F.pki.inter;
 	codes = judge(&pol, c, 2, F.store, &fs, NULL);
-	assert_string_equal(codes, "WEAK_KEY,WEAK_SIGNATURE,LEGACY_TLS");
+	assert_string_equal(codes,
+	    "WEAK_KEY,WEAK_SIGNATURE,LEGACY_TLS,NONCONFORMANT");
 	assert_int_equal(findings_status(&fs), STATUS_WARNING);
 	free(codes);
 	findings_free(&fs);
