@@ -91,7 +91,7 @@ static EVP_PKEY	*conform_key(X509 *, int);
 static const char *conform_name_error(const char *);
 static int	 conform_wildcard_ok(const char *);
 static int	 conform_uri_bad(const GENERAL_NAME *, char **);
-static int	 conform_in_path(const struct conform_ctx *, X509 *);
+static int	 conform_in_path(const struct conform_ctx *, const X509 *);
 static int	 conform_nc_excluded(const NAME_CONSTRAINTS *, const char *,
 		    char **);
 static char	*conform_label(const struct conform_ctx *, X509 *, int);
@@ -769,7 +769,7 @@ conform_uri_bad(const GENERAL_NAME *g, char **bad)
 
 /* Whether x issues the leaf or one of its issuers among the sent. */
 static int
-conform_in_path(const struct conform_ctx *ctx, X509 *x)
+conform_in_path(const struct conform_ctx *ctx, const X509 *x)
 {
 	X509	*cur = ctx->leaf, *y = NULL;
 	int	 step, j;
