@@ -9,7 +9,7 @@ UNITDIR	?= $(PREFIX)/lib/systemd/system
 
 CC	?= cc
 PKG_CONFIG ?= pkg-config
-PKGS	 = openssl libevent libevent_openssl libconfig jansson libsystemd libcares
+PKGS	 = openssl libevent libevent_openssl libconfig jansson libsystemd libcares libpsl
 TESTPKGS = cmocka
 
 CFLAGS	?= -O2 -g
@@ -34,7 +34,7 @@ endif
 SRCS	 = src/log.c src/xmalloc.c src/finding.c src/chain.c src/policy.c \
 	   src/policy_eval.c src/policy_trust.c src/policy_names.c \
 	   src/policy_dates.c src/policy_eku.c src/policy_crypto.c \
-	   src/policy_pool.c \
+	   src/policy_pool.c src/conform.c \
 	   src/result.c src/conf.c src/conf_err.c src/conf_keys.c \
 	   src/conf_target.c src/conf_syntax.c src/conf_file.c \
 	   src/tlsctx.c src/probe.c src/probe_dns.c \
@@ -108,7 +108,7 @@ FUZZERS	 = build/fuzz/fuzz_policy build/fuzz/fuzz_conf build/fuzz/fuzz_sip
 FUZZ_POLICY_SRCS = tests/fuzz/fuzz_policy.c src/chain.c src/policy.c \
 	   src/policy_eval.c src/policy_trust.c src/policy_names.c \
 	   src/policy_dates.c src/policy_eku.c src/policy_crypto.c \
-	   src/policy_pool.c \
+	   src/policy_pool.c src/conform.c \
 	   src/finding.c src/result.c src/xmalloc.c src/log.c tests/lib/mint.c
 FUZZ_CONF_SRCS = tests/fuzz/fuzz_conf.c src/conf.c src/conf_err.c \
 	   src/conf_keys.c src/conf_target.c src/conf_syntax.c \

@@ -55,6 +55,7 @@ enum finding_code {
 	F_SRV_TARGET_NOT_COVERED,	/* critical */
 	F_REVOKED,			/* critical */
 	F_OCSP_STAPLE_INVALID,		/* warning */
+	F_NONCONFORMANT,	/* CONTRACT.md section 7 */
 	F_NCODES
 };
 

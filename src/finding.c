@@ -78,6 +78,9 @@ static const struct {
 	    "a stapled OCSP response that verifies says revoked" },
 	[F_OCSP_STAPLE_INVALID] = { "OCSP_STAPLE_INVALID",
 	    "the OCSP staple does not verify, is for another certificate, or is stale" },
+	[F_NONCONFORMANT] = { "NONCONFORMANT",
+	    "a certificate as sent breaks a rule of RFC 5280 or the Baseline "
+	    "Requirements that stricter validators enforce" },
 };
 
 /* The code's name as in the contract, "SAN_MISSING". */

@@ -13,6 +13,7 @@
 
 #include <openssl/x509.h>
 
+#include "conform.h"
 #include "finding.h"
 #include "policy.h"
 #include "policy_crypto.h"
@@ -48,6 +49,7 @@ policy_evaluate(const struct policy *pol, STACK_OF(X509) *chain,
 	policy_crypto_crldp(&ev);
 	policy_crypto_judge(&ev);
 	policy_crypto_legacy(pol, out);
+	conform_check(chain, out);
 	policy_eval_free(&ev);
 	return 0;
 }

@@ -4,7 +4,7 @@
 # is missing.
 set -e
 PKGS="gcc make pkg-config libssl-dev openssl libevent-dev libconfig-dev
-libjansson-dev libcmocka-dev libsystemd-dev libc-ares-dev jq dnsmasq-base clang libclang-rt-14-dev
+libjansson-dev libcmocka-dev libsystemd-dev libc-ares-dev libpsl-dev jq dnsmasq-base clang libclang-rt-14-dev
 valgrind mandoc iproute2 util-linux systemd prometheus curl
 kamailio kamailio-tls-modules dnsutils
 cppcheck clang-tidy"

@@ -26,7 +26,8 @@
 
 static EVP_PKEY	*mint_key_new(enum mint_keytype, int);
 static EVP_PKEY	*mint_key_cached(const char *, enum mint_keytype, int);
-static int	 mint_set_serial(X509 *, long);
+static int	 mint_set_serial(X509 *, const struct mint_spec *);
+static int	 mint_add_exts(X509 *, X509 *, const struct mint_spec *);
 static int	 mint_utf8_ok(const unsigned char *, size_t);
 static int	 mint_set_subject(X509 *, const struct mint_spec *);
 static int	 mint_add_conf(X509 *, X509V3_CTX *, int, const char *);
@@ -113,16 +114,58 @@ mint_key_new(enum mint_keytype type, int bits)
 	return NULL;
 }
 
-/* Set the given serial, or a random positive 63-bit one. */
-static int
-mint_set_serial(X509 *x, long serial)
+/* An EC key on a named curve ("secp256k1", "brainpoolP256r1"). */
+EVP_PKEY *
+mint_key_ec_curve(const char *curve)
 {
-	BIGNUM		*bn;
+	return EVP_PKEY_Q_keygen(NULL, NULL, "EC", curve);
+}
+
+/* A DSA key of bits, with domain parameters generated for it. */
+EVP_PKEY *
+mint_key_dsa(int bits)
+{
+	EVP_PKEY_CTX	*pctx, *kctx = NULL;
+	EVP_PKEY	*params = NULL, *key = NULL;
+
+	if ((pctx = EVP_PKEY_CTX_new_from_name(NULL, "DSA", NULL)) == NULL)
+		return NULL;
+	if (EVP_PKEY_paramgen_init(pctx) != 1 ||
+	    EVP_PKEY_CTX_set_dsa_paramgen_bits(pctx, bits) != 1 ||
+	    EVP_PKEY_paramgen(pctx, &params) != 1)
+		goto out;
+	if ((kctx = EVP_PKEY_CTX_new_from_pkey(NULL, params, NULL)) == NULL ||
+	    EVP_PKEY_keygen_init(kctx) != 1 ||
+	    EVP_PKEY_keygen(kctx, &key) != 1)
+		key = NULL;
+out:
+	EVP_PKEY_CTX_free(kctx);
+	EVP_PKEY_free(params);
+	EVP_PKEY_CTX_free(pctx);
+	return key;
+}
+
+/* Set the exact serial asked for, the given one, or a random 63-bit one. */
+static int
+mint_set_serial(X509 *x, const struct mint_spec *spec)
+{
+	BIGNUM		*bn = NULL;
 	ASN1_INTEGER	*ai;
 	int		 ok;
 
-	if (serial != 0)
-		return ASN1_INTEGER_set(X509_get_serialNumber(x), serial) == 1;
+	if (spec->serial_hex != NULL) {
+		ok = 0;
+		if (BN_hex2bn(&bn, spec->serial_hex) != 0 &&
+		    (ai = BN_to_ASN1_INTEGER(bn, NULL)) != NULL) {
+			ok = X509_set_serialNumber(x, ai) == 1;
+			ASN1_INTEGER_free(ai);
+		}
+		BN_free(bn);
+		return ok;
+	}
+	if (spec->serial != 0)
+		return ASN1_INTEGER_set(X509_get_serialNumber(x),
+		    spec->serial) == 1;
 	if ((bn = BN_new()) == NULL)
 		return 0;
 	ok = 0;
@@ -254,8 +297,8 @@ mint_add_san(X509 *x, const struct mint_spec *spec)
 			goto out;
 		}
 	}
-	ok = X509_add1_ext_i2d(x, NID_subject_alt_name, gens, 0,
-	    X509V3_ADD_DEFAULT) == 1;
+	ok = X509_add1_ext_i2d(x, NID_subject_alt_name, gens,
+	    spec->san_critical ? 1 : 0, X509V3_ADD_DEFAULT) == 1;
 out:
 	GENERAL_NAMES_free(gens);
 	return ok;
@@ -276,6 +319,8 @@ mint_add_eku(X509 *x, X509V3_CTX *ctx, int mask)
 		strcat(buf, ",clientAuth");
 	if (mask & MINT_EKU_OTHER)
 		strcat(buf, ",codeSigning");
+	if (mask & MINT_EKU_ANY)
+		strcat(buf, ",anyExtendedKeyUsage");
 	if (buf[0] == '\0')
 		return 0;
 	return mint_add_conf(x, ctx, NID_ext_key_usage, buf + 1);
@@ -317,13 +362,59 @@ out:
 	return ok;
 }
 
+/*
+ * The extensions: basicConstraints and keyUsage (CA or leaf defaults, or
+ * the spec's own), EKU, SAN, the key identifiers, CRL DP, AIA and name
+ * constraints, in that order.
+ */
+static int
+mint_add_exts(X509 *x, X509 *issuer, const struct mint_spec *spec)
+{
+	X509V3_CTX	 ctx;
+	const char	*bc, *ku, *aki;
+	char		 uri[1024];
+
+	bc = spec->basic_constraints != NULL ? spec->basic_constraints :
+	    spec->ca ? "critical,CA:TRUE" : "";
+	ku = spec->key_usage != NULL ? spec->key_usage : spec->ca ?
+	    "critical,keyCertSign,cRLSign" :
+	    "critical,digitalSignature,keyEncipherment";
+	aki = spec->aki != NULL ? spec->aki : "keyid:always";
+
+	/* Self-signed: the certificate is its own issuer for the key ids. */
+	X509V3_set_ctx(&ctx, issuer != NULL ? issuer : x, x, NULL, NULL, 0);
+	if ((*bc != '\0' &&
+	    !mint_add_conf(x, &ctx, NID_basic_constraints, bc)) ||
+	    (*ku != '\0' && !mint_add_conf(x, &ctx, NID_key_usage, ku)))
+		return 0;
+	if (!mint_add_eku(x, &ctx, spec->eku) ||
+	    !mint_add_san(x, spec) ||
+	    (!spec->no_ski &&
+	    !mint_add_conf(x, &ctx, NID_subject_key_identifier, "hash")) ||
+	    (*aki != '\0' &&
+	    !mint_add_conf(x, &ctx, NID_authority_key_identifier, aki)))
+		return 0;
+	if (spec->crl_dp != NULL &&
+	    ((size_t)snprintf(uri, sizeof(uri), "URI:%s", spec->crl_dp) >=
+	    sizeof(uri) ||
+	    !mint_add_conf(x, &ctx, NID_crl_distribution_points, uri)))
+		return 0;
+	if (spec->aia != NULL &&
+	    !mint_add_conf(x, &ctx, NID_info_access, spec->aia))
+		return 0;
+	if (spec->name_constraints != NULL &&
+	    !mint_add_conf(x, &ctx, NID_name_constraints,
+	    spec->name_constraints))
+		return 0;
+	return 1;
+}
+
 /* A certificate for key signed by issuer_key (self-signed when issuer NULL). */
 X509 *
 mint_cert(const struct mint_spec *spec, EVP_PKEY *key, X509 *issuer,
     EVP_PKEY *issuer_key)
 {
 	X509		*x;
-	X509V3_CTX	 ctx;
 	time_t		 now = time(NULL), nb, na;
 
 	if (key == NULL || (issuer != NULL && issuer_key == NULL))
@@ -334,8 +425,9 @@ mint_cert(const struct mint_spec *spec, EVP_PKEY *key, X509 *issuer,
 		return NULL;
 	nb = spec->not_before != 0 ? spec->not_before : now - MINT_DAY;
 	na = spec->not_after != 0 ? spec->not_after : now + 365 * MINT_DAY;
-	if (X509_set_version(x, X509_VERSION_3) != 1 ||
-	    !mint_set_serial(x, spec->serial) ||
+	if (X509_set_version(x, spec->version == 1 ? X509_VERSION_1 :
+	    spec->version == 2 ? X509_VERSION_2 : X509_VERSION_3) != 1 ||
+	    !mint_set_serial(x, spec) ||
 	    !mint_set_subject(x, spec) ||
 	    X509_set_issuer_name(x, issuer != NULL ?
 	    X509_get_subject_name(issuer) : X509_get_subject_name(x)) != 1 ||
@@ -343,34 +435,9 @@ mint_cert(const struct mint_spec *spec, EVP_PKEY *key, X509 *issuer,
 	    ASN1_TIME_set(X509_getm_notAfter(x), na) == NULL ||
 	    X509_set_pubkey(x, key) != 1)
 		goto fail;
-
-	/* Self-signed: the certificate is its own issuer for the key ids. */
-	X509V3_set_ctx(&ctx, issuer != NULL ? issuer : x, x, NULL, NULL, 0);
-	if (spec->ca) {
-		if (!mint_add_conf(x, &ctx, NID_basic_constraints,
-		    "critical,CA:TRUE") ||
-		    !mint_add_conf(x, &ctx, NID_key_usage,
-		    "critical,keyCertSign,cRLSign"))
-			goto fail;
-	} else {
-		if (!mint_add_conf(x, &ctx, NID_key_usage,
-		    "critical,digitalSignature,keyEncipherment"))
-			goto fail;
-	}
-	if (!mint_add_eku(x, &ctx, spec->eku) ||
-	    !mint_add_san(x, spec) ||
-	    !mint_add_conf(x, &ctx, NID_subject_key_identifier, "hash") ||
-	    !mint_add_conf(x, &ctx, NID_authority_key_identifier,
-	    "keyid:always"))
+	/* A v1 certificate has no extensions. */
+	if (spec->version != 1 && !mint_add_exts(x, issuer, spec))
 		goto fail;
-	if (spec->crl_dp != NULL) {
-		char	 uri[1024];
-
-		if ((size_t)snprintf(uri, sizeof(uri), "URI:%s",
-		    spec->crl_dp) >= sizeof(uri) ||
-		    !mint_add_conf(x, &ctx, NID_crl_distribution_points, uri))
-			goto fail;
-	}
 	if (!mint_sign(x, issuer_key, spec))
 		goto fail;
 	return x;

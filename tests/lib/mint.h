@@ -19,6 +19,7 @@ enum mint_keytype {
 #define MINT_EKU_SERVER		0x01
 #define MINT_EKU_CLIENT		0x02
 #define MINT_EKU_OTHER		0x04	/* codeSigning, to have an EKU without either */
+#define MINT_EKU_ANY		0x08	/* anyExtendedKeyUsage */
 #define MINT_EKU_NONE		(-1)	/* no EKU extension at all */
 
 struct mint_spec {
@@ -40,10 +41,29 @@ struct mint_spec {
 	int			 pss;		/* sign with RSASSA-PSS (issuer key RSA) */
 	const char		*crl_dp;	/* CRL distribution point URI; NULL: none */
 	long			 serial;	/* 0: random */
+
+	/* For the conformance rules: certificates RFC 5280 or the BR forbid. */
+	const char		*serial_hex;	/* exact serial for BN_hex2bn ("0",
+						   "-1", 21 octets); wins over serial */
+	int			 version;	/* 0: v3; 1: v1, no extension at all;
+						   2: v2 (extensions still added) */
+	const char		*basic_constraints; /* openssl.cnf syntax instead of
+						   the default; "": none */
+	const char		*key_usage;	/* likewise */
+	const char		*aki;		/* likewise ("issuer:always") */
+	int			 no_ski;	/* no subjectKeyIdentifier */
+	int			 san_critical;	/* subjectAltName marked critical */
+	const char		*aia;		/* authorityInfoAccess, openssl.cnf
+						   ("caIssuers;URI:ldap://...") */
+	const char		*name_constraints; /* openssl.cnf syntax */
 };
 
 /* A new key; bits 0 means the type's default. */
 EVP_PKEY	*mint_key(enum mint_keytype, int bits);
+/* An EC key on a named curve ("secp256k1", "brainpoolP256r1"). */
+EVP_PKEY	*mint_key_ec_curve(const char *curve);
+/* A DSA key of bits (fresh domain parameters: slow, seconds). */
+EVP_PKEY	*mint_key_dsa(int bits);
 /* A certificate for key signed by issuer_key (self-signed when issuer NULL). */
 X509		*mint_cert(const struct mint_spec *, EVP_PKEY *key, X509 *issuer,
 		    EVP_PKEY *issuer_key);

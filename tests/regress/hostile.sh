@@ -183,7 +183,7 @@ one deepchain 2 '["CHAIN_INCOMPLETE:critical"]' \
     "$(R deepchain)"'.findings[0].message | test("neither sent") | not'
 
 # Certificates built to trick.
-one nul-san 2 '["HOSTNAME_MISMATCH:critical", "SAN_ORDER:info", "SUBJECT_NOT_IN_SAN:critical"]' \
+one nul-san 2 '["HOSTNAME_MISMATCH:critical", "NONCONFORMANT:warning", "SAN_ORDER:info", "SUBJECT_NOT_IN_SAN:critical"]' \
     "$(R nul-san)"'.chain[0].san == ["sip.contoso.com\\x00.evil.com"]'
 one ip-san 2 '["HOSTNAME_MISMATCH:critical", "SUBJECT_NOT_IN_SAN:critical"]' \
     "$(R ip-san)"'.chain[0].san == []'
@@ -195,11 +195,12 @@ one wild-ab 2 '["HOSTNAME_MISMATCH:critical", "WILDCARD_SUBJECT:warning"]' \
     "$(R wild-ab)"'.sni == "a.b.contoso.com"'
 one wild-bare 2 '["HOSTNAME_MISMATCH:critical", "WILDCARD_SUBJECT:warning"]' \
     "$(R wild-bare)"'.sni == "contoso.com"'
-one wild-com 2 '["HOSTNAME_MISMATCH:critical", "WILDCARD_SUBJECT:warning"]' \
-    "$(R wild-com)"'.chain[0].san == ["*.com"]'
-one wild-all 2 '["HOSTNAME_MISMATCH:critical", "WILDCARD_SUBJECT:warning"]' \
+one wild-com 2 '["HOSTNAME_MISMATCH:critical", "NONCONFORMANT:warning", "WILDCARD_SUBJECT:warning"]' \
+    "$(R wild-com)"'.chain[0].san == ["*.com"]' \
+    "$(R wild-com)"' | .findings[] | select(.code == "NONCONFORMANT") | .message | contains("breaks BR 3.2.2.6 (rule wildcard-public-suffix): its DNS SAN \"*.com\" is a wildcard over the public suffix com; ")'
+one wild-all 2 '["HOSTNAME_MISMATCH:critical", "NONCONFORMANT:warning", "WILDCARD_SUBJECT:warning"]' \
     "$(R wild-all)"'.chain[0].san == ["*"]'
-one hostile-names 2 '["SAN_ORDER:info", "SUBJECT_NOT_IN_SAN:critical"]' \
+one hostile-names 2 '["NONCONFORMANT:warning", "SAN_ORDER:info", "SUBJECT_NOT_IN_SAN:critical"]' \
     "$(R hostile-names)"'.chain[0].subject == "CN=sip\\1B[31m\\0D\\0Ax=\\\"1\\\"\\\\\\C3\\BF\\C3\\BEevil,O=Contoso"' \
     "$(R hostile-names)"'.chain[0].san[3] == "edge\\x0d\\x0amsg=\"x\" \\x80\\xff\\x00z.contoso.com"'
 one hostile-utf8 2 '["SAN_ORDER:info", "SUBJECT_NOT_IN_SAN:critical"]' \
@@ -245,15 +246,15 @@ check "one round: every verdict as alone, healthy ok" "$T/all.json" 2 "$rc" \
     "$(codes bigleaf) == []" "$(codes scrambled) == []" \
     "$(codes hugeleaf) == [\"HANDSHAKE_FAILED:critical\"]" \
     "$(codes deepchain) == [\"CHAIN_INCOMPLETE:critical\"]" \
-    "$(codes nul-san) == [\"HOSTNAME_MISMATCH:critical\", \"SAN_ORDER:info\", \"SUBJECT_NOT_IN_SAN:critical\"]" \
+    "$(codes nul-san) == [\"HOSTNAME_MISMATCH:critical\", \"NONCONFORMANT:warning\", \"SAN_ORDER:info\", \"SUBJECT_NOT_IN_SAN:critical\"]" \
     "$(codes ip-san) == [\"HOSTNAME_MISMATCH:critical\", \"SUBJECT_NOT_IN_SAN:critical\"]" \
     "$(codes ip-sni) == [\"HOSTNAME_MISMATCH:critical\", \"SUBJECT_NOT_IN_SAN:critical\"]" \
     "$(codes wildcard) == [\"WILDCARD_SUBJECT:warning\"]" \
     "$(codes wild-ab) == [\"HOSTNAME_MISMATCH:critical\", \"WILDCARD_SUBJECT:warning\"]" \
     "$(codes wild-bare) == [\"HOSTNAME_MISMATCH:critical\", \"WILDCARD_SUBJECT:warning\"]" \
-    "$(codes wild-com) == [\"HOSTNAME_MISMATCH:critical\", \"WILDCARD_SUBJECT:warning\"]" \
-    "$(codes wild-all) == [\"HOSTNAME_MISMATCH:critical\", \"WILDCARD_SUBJECT:warning\"]" \
-    "$(codes hostile-names) == [\"SAN_ORDER:info\", \"SUBJECT_NOT_IN_SAN:critical\"]" \
+    "$(codes wild-com) == [\"HOSTNAME_MISMATCH:critical\", \"NONCONFORMANT:warning\", \"WILDCARD_SUBJECT:warning\"]" \
+    "$(codes wild-all) == [\"HOSTNAME_MISMATCH:critical\", \"NONCONFORMANT:warning\", \"WILDCARD_SUBJECT:warning\"]" \
+    "$(codes hostile-names) == [\"NONCONFORMANT:warning\", \"SAN_ORDER:info\", \"SUBJECT_NOT_IN_SAN:critical\"]" \
     "$(codes hostile-utf8) == [\"SAN_ORDER:info\", \"SUBJECT_NOT_IN_SAN:critical\"]"
 
 # Whatever bytes the certificates carry, the document is valid UTF-8 JSON.
@@ -318,8 +319,8 @@ good=$(grep -cE "$LINE" "$T/daemon.err")
 other=$(grep -cvE '^(target=|event=)' "$T/daemon.err")
 if [ "$drc" -eq 0 ] && [ "$n" -ge 8 ] && [ "$good" -eq "$n" ] &&
     [ "$other" -eq 0 ] && printable "$T/daemon.err" &&
-    grep -q 'target=hostile-names .* findings=SUBJECT_NOT_IN_SAN msg="leaf CN=sip\\\\1B\[31m\\\\0D\\\\0Ax=' "$T/daemon.err" &&
-    grep -q 'target=nul-san .* findings=HOSTNAME_MISMATCH,SUBJECT_NOT_IN_SAN msg=' "$T/daemon.err" &&
+    grep -q 'target=hostile-names .* findings=SUBJECT_NOT_IN_SAN,NONCONFORMANT msg="leaf CN=sip\\\\1B\[31m\\\\0D\\\\0Ax=' "$T/daemon.err" &&
+    grep -q 'target=nul-san .* findings=HOSTNAME_MISMATCH,SUBJECT_NOT_IN_SAN,NONCONFORMANT msg=' "$T/daemon.err" &&
     grep -q 'target=healthy .* status=ok .* findings=- msg=-$' "$T/daemon.err"; then
 	tap_ok "daemon lines of hostile names: $n result lines, each one line of key=value"
 else

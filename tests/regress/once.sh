@@ -112,9 +112,10 @@ expect "clientAuth leaf under a serverAuth-only CA: CLIENT_CHAIN_INVALID" \
 conf legacy legacy "public_im = true;"
 once legacy
 expect "TLS 1.0, SHA-1, RSA-1024: captured and judged, not refused" legacy 1 \
-    "$C"' == ["LEGACY_TLS:warning", "WEAK_KEY:warning", "WEAK_SIGNATURE:warning"]' \
+    "$C"' == ["LEGACY_TLS:warning", "NONCONFORMANT:warning", "WEAK_KEY:warning", "WEAK_SIGNATURE:warning"]' \
     "$R0"'.tls.version == "TLSv1"' "$R0"'.chain[0].key == "RSA-1024"' \
-    "$R0"'.chain[0].signature == "sha1WithRSAEncryption"'
+    "$R0"'.chain[0].signature == "sha1WithRSAEncryption"' \
+    "$R0"' as $r | $r.findings[] | select(.code == "NONCONFORMANT") | .message | startswith("leaf CN=sip.contoso.com,O=Contoso (sha256 " + $r.chain[0].sha256[0:8] + ") breaks BR 6.1.5 (rule rsa-key): its RSA modulus has 1024 bits, fewer than 2048; ")'
 
 conf wildcard wildcard "public_im = true;"
 once wildcard
