@@ -3,7 +3,8 @@
  *
  * An input is a policy and a chain of DER certificates (format below). Each
  * certificate that parses goes through chain_cert_info(), the chain through
- * policy_evaluate() at a time the input chooses, the leaves through
+ * policy_evaluate() (and with it conform_check(), the NONCONFORMANT rules)
+ * at a time the input chooses, the leaves through
  * policy_pool(), and the strings through policy_host_match(),
  * chain_escape() and, against the leaf, policy_names_covered() and
  * policy_names_srv_target(). Besides memory errors and leaks (ASan,
