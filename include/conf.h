@@ -75,7 +75,8 @@ struct conf {
 	int			 shard_index;	/* K, from 1; default 1 */
 	int			 shard_count;	/* N; default 1 */
 	struct conf_target	*targets;
-	size_t			 ntargets;
+	size_t			 ntargets;	/* this shard's */
+	size_t			 ntargets_all;	/* in the file, every shard */
 };
 
 struct conf_errors {
@@ -100,5 +101,8 @@ void		 conf_free(struct conf *);
 void		 conf_errors_free(struct conf_errors *);
 /* syslog facility by name ("daemon", "local0" ...); -1 if unknown. */
 int		 conf_facility(const char *);
+
+/* The shard, 1..count, that the target called name belongs to. */
+int		 conf_shard_of(const char *name, int count);
 
 #endif

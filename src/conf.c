@@ -13,6 +13,7 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,7 @@ static const struct {
 	{ "local7",	LOG_LOCAL7 },
 };
 
+static void	 conf_shard(struct conf *);
 static struct conf *conf_read(struct conf_ctx *, config_t *, int);
 
 /* Read, validate and return the configuration in path, or NULL and errs. */
@@ -166,9 +168,51 @@ conf_read(struct conf_ctx *ctx, config_t *cfg, int parsed)
 	if (ctx->err.n != 0) {
 		conf_free(conf);
 		conf = NULL;
-	}
+	} else
+		conf_shard(conf);
 	ctx->conf = NULL;
 	return conf;
+}
+
+/*
+ * Which shard a target belongs to: FNV-1a (64 bits) of its name, modulo
+ * the shard count. Stable across machines, versions and the order of the
+ * file, so N instances given one file split it with no coordination; a
+ * target's members and ports go with it (POOL_MISMATCH sees them all).
+ */
+int
+conf_shard_of(const char *name, int count)
+{
+	uint64_t		 h = 14695981039346656037ULL;
+	const unsigned char	*p;
+
+	for (p = (const unsigned char *)name; *p != '\0'; p++) {
+		h ^= *p;
+		h *= 1099511628211ULL;
+	}
+	return (int)(h % (uint64_t)(count > 0 ? count : 1)) + 1;
+}
+
+/* Keep only the targets of this instance's shard (all, without shard). */
+static void
+conf_shard(struct conf *conf)
+{
+	size_t	 i, n = 0;
+
+	conf->ntargets_all = conf->ntargets;
+	if (conf->shard_count <= 1)
+		return;
+	for (i = 0; i < conf->ntargets; i++) {
+		if (conf_shard_of(conf->targets[i].name, conf->shard_count) !=
+		    conf->shard_index) {
+			conf_target_clear(&conf->targets[i]);
+			continue;
+		}
+		if (n != i)
+			conf->targets[n] = conf->targets[i];
+		n++;
+	}
+	conf->ntargets = n;
 }
 
 /* A configuration with every default and no target. */

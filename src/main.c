@@ -31,6 +31,7 @@ static struct conf *main_probe_conf(const struct probe_args *);
 static void	 main_probe_args_free(struct probe_args *);
 static int	 main_probe(int, char **);
 static int	 main_check_config(const char *);
+static void	 main_shard_line(const struct conf *);
 static int	 main_once(const char *, int);
 
 /* Print the synopsis. */
@@ -351,6 +352,29 @@ main_probe(int argc, char **argv)
 	return rc;
 }
 
+/*
+ * What this shard owns: its targets, and its endpoints as configured (each
+ * host or pool entry once per port; DNS may give a name more addresses; a
+ * domain counts its two SRV services until DNS says more).
+ */
+static void
+main_shard_line(const struct conf *conf)
+{
+	const struct conf_target	*t;
+	size_t				 i, ep = 0;
+
+	for (i = 0; i < conf->ntargets; i++) {
+		t = &conf->targets[i];
+		if (t->domain != NULL)
+			ep += 2;
+		else
+			ep += (t->npool > 0 ? t->npool : 1) * t->nports;
+	}
+	printf("shard %d/%d: %zu target%s, %zu endpoint%s before DNS\n",
+	    conf->shard_index, conf->shard_count, conf->ntargets,
+	    conf->ntargets == 1 ? "" : "s", ep, ep == 1 ? "" : "s");
+}
+
 /* --check-config: every error to stderr as FILE:LINE: message. */
 static int
 main_check_config(const char *path)
@@ -365,8 +389,10 @@ main_check_config(const char *path)
 		conf_errors_free(&errs);
 		return EXIT_USAGE;
 	}
-	printf("%s: configuration OK, %zu target%s\n", path, conf->ntargets,
-	    conf->ntargets == 1 ? "" : "s");
+	printf("%s: configuration OK, %zu target%s\n", path,
+	    conf->ntargets_all, conf->ntargets_all == 1 ? "" : "s");
+	if (conf->shard_count > 1)
+		main_shard_line(conf);
 	conf_free(conf);
 	conf_errors_free(&errs);
 	return EXIT_OK;
