@@ -348,6 +348,11 @@ if [ "${BENCH_PROFILE:-0}" = 1 ]; then
 	echo "(EVP_DigestVerify: the three signature checks, CertificateVerify" \
 	    "in the handshake and two in X509_verify_cert)"
 fi
+# What SIP OPTIONS adds, against a real Kamailio (BENCH_SIP=0 skips it).
+if [ "${BENCH_SIP:-1}" = 1 ] && command -v kamailio >/dev/null; then
+	BUILD=$BUILD EDGEPROBE=$EDGEPROBE sh "$TOP/tests/bench/sip.sh" ||
+	    echo "sip bench failed" >&2
+fi
 grep -q "\[emerg\]\|\[alert\]\|\[crit\]" "$T/error.log" 2>/dev/null &&
     { echo "nginx errors:" >&2; grep "\[emerg\]\|\[alert\]\|\[crit\]" "$T/error.log" | head >&2; }
 exit 0
