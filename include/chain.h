@@ -56,6 +56,8 @@ void	 chain_dns_sans(X509 *, struct strlist *);
  * cannot be printed at all. Free it.
  */
 char	*chain_name_str(const X509_NAME *);
+/* ASCII case-insensitive equality of n bytes, independent of the locale. */
+int	 chain_ascii_eqn(const char *, const char *, size_t);
 
 /*
  * The extended key usages (short names or dotted OIDs) appended to out;

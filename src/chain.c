@@ -491,3 +491,23 @@ chain_cert_info_free(struct cert_info *ci)
 	strlist_free(&ci->eku);
 	memset(ci, 0, sizeof(*ci));
 }
+
+/* ASCII case-insensitive equality of n bytes, whatever the locale says. */
+int
+chain_ascii_eqn(const char *a, const char *b, size_t n)
+{
+	unsigned char	 ca, cb;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		ca = (unsigned char)a[i];
+		cb = (unsigned char)b[i];
+		if (ca >= 'A' && ca <= 'Z')
+			ca += 'a' - 'A';
+		if (cb >= 'A' && cb <= 'Z')
+			cb += 'a' - 'A';
+		if (ca != cb)
+			return 0;
+	}
+	return 1;
+}

@@ -95,7 +95,6 @@ static int	 conform_in_path(const struct conform_ctx *, const X509 *);
 static int	 conform_nc_excluded(const NAME_CONSTRAINTS *, const char *,
 		    char **);
 static char	*conform_label(const struct conform_ctx *, X509 *, int);
-static int	 conform_ascii_eqn(const char *, const char *, size_t);
 
 /*
  * The rules, in the order their findings come out. Sections are of RFC
@@ -761,7 +760,7 @@ conform_uri_bad(const GENERAL_NAME *g, char **bad)
 		return 0;
 	p = ASN1_STRING_get0_data(g->d.uniformResourceIdentifier);
 	n = ASN1_STRING_length(g->d.uniformResourceIdentifier);
-	if (n >= 7 && conform_ascii_eqn((const char *)p, "http://", 7))
+	if (n >= 7 && chain_ascii_eqn((const char *)p, "http://", 7))
 		return 0;
 	*bad = chain_escape(p, (size_t)(n > 0 ? n : 0));
 	return 1;
@@ -821,7 +820,7 @@ conform_nc_excluded(const NAME_CONSTRAINTS *nc, const char *san, char **out)
 		}
 		if ((dot = memchr(p, '.', b)) == NULL || dot == p ||
 		    b - (size_t)(dot + 1 - p) != rl ||
-		    !conform_ascii_eqn((const char *)dot + 1, rest, rl))
+		    !chain_ascii_eqn((const char *)dot + 1, rest, rl))
 			continue;
 		*out = chain_escape(p, b);
 		return 1;
@@ -847,22 +846,3 @@ conform_label(const struct conform_ctx *ctx, X509 *x, int idx)
 	return s;
 }
 
-/* ASCII case-insensitive equality of n bytes, independent of the locale. */
-static int
-conform_ascii_eqn(const char *a, const char *b, size_t n)
-{
-	unsigned char	 ca, cb;
-	size_t		 i;
-
-	for (i = 0; i < n; i++) {
-		ca = (unsigned char)a[i];
-		cb = (unsigned char)b[i];
-		if (ca >= 'A' && ca <= 'Z')
-			ca += 'a' - 'A';
-		if (cb >= 'A' && cb <= 'Z')
-			cb += 'a' - 'A';
-		if (ca != cb)
-			return 0;
-	}
-	return 1;
-}

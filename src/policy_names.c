@@ -19,7 +19,6 @@
 #include "policy_names.h"
 
 static int	 policy_names_eq(const char *, const char *);
-static int	 policy_names_eqn(const char *, const char *, size_t);
 static int	 policy_names_any(const struct strlist *, const char *,
 		    int (*)(const char *, const char *));
 
@@ -174,27 +173,7 @@ policy_names_eq(const char *a, const char *b)
 {
 	size_t	 la = strlen(a);
 
-	return la == strlen(b) && policy_names_eqn(a, b, la);
-}
-
-/* ASCII case-insensitive equality of n bytes. */
-static int
-policy_names_eqn(const char *a, const char *b, size_t n)
-{
-	unsigned char	 ca, cb;
-	size_t		 i;
-
-	for (i = 0; i < n; i++) {
-		ca = (unsigned char)a[i];
-		cb = (unsigned char)b[i];
-		if (ca >= 'A' && ca <= 'Z')
-			ca += 'a' - 'A';
-		if (cb >= 'A' && cb <= 'Z')
-			cb += 'a' - 'A';
-		if (ca != cb)
-			return 0;
-	}
-	return 1;
+	return la == strlen(b) && chain_ascii_eqn(a, b, la);
 }
 
 /*
@@ -238,7 +217,7 @@ policy_host_match(const char *pattern, const char *name)
 	if (ln > 1 && name[ln - 1] == '.')
 		ln--;
 	if (memchr(pattern, '*', lp) == NULL)
-		return lp == ln && policy_names_eqn(pattern, name, ln);
+		return lp == ln && chain_ascii_eqn(pattern, name, ln);
 
 	if (lp < 2 || pattern[0] != '*' || pattern[1] != '.')
 		return 0;
@@ -256,5 +235,5 @@ policy_host_match(const char *pattern, const char *name)
 		return 0;
 	if ((size_t)(name + ln - dot) != lp - 1)
 		return 0;
-	return policy_names_eqn(dot, rest, lp - 1);
+	return chain_ascii_eqn(dot, rest, lp - 1);
 }
