@@ -56,6 +56,14 @@ void	 check_endpoint(struct probe_engine *, X509_STORE *,
 	    const struct result_srv *srv, check_done_cb, void *);
 
 /*
+ * Judge a chain read from a file (`edgeprobe cert`) with t's policy: the
+ * same result as a probe's, without what needs a handshake. chain is
+ * taken over.
+ */
+struct result *check_chain(const struct conf_target *, X509_STORE *,
+	    STACK_OF(X509) *chain);
+
+/*
  * The result of a member without address on one port: DNS_FAILED for a
  * name that did not resolve, SRV_MISSING for an SRV name without record.
  */

@@ -5,6 +5,8 @@
 #ifndef EDGEPROBE_ONCE_H
 #define EDGEPROBE_ONCE_H
 
+#include <openssl/x509.h>
+
 struct conf;
 
 #define EXIT_OK		0
@@ -14,5 +16,10 @@ struct conf;
 
 /* Run one round over conf; json selects the JSON document. */
 int	once_run(const struct conf *, int json);
+/*
+ * `edgeprobe cert`: judge chain (taken over) with the policy of conf's
+ * first target, print the report, return the exit status.
+ */
+int	once_cert(const struct conf *, STACK_OF(X509) *chain, int json);
 
 #endif

@@ -41,6 +41,7 @@ struct result {
 	char			*sip_reason;	/* NULL unless sip_status */
 	char			*sip_server;	/* Server (or User-Agent); NULL */
 	struct result_srv	*srv;		/* NULL unless from a domain */
+	int			 no_endpoint;	/* a file judged: address, port null */
 	int			 has_days;
 	long long		 days_left;
 	STACK_OF(X509)		*chain;		/* as presented, leaf first; never NULL */

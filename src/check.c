@@ -55,6 +55,8 @@ static void	 check_judge(struct check_probe *, struct result *,
 static void	 check_sip(struct result *, const struct probe_outcome *,
 		    const char *);
 static void	 check_endpoint_text(char *, size_t, const char *, int);
+static void	 check_policy(const struct conf_target *, X509_STORE *,
+		    struct result *, int, int);
 
 /* Resolve every name of a target (host, or each pool entry). */
 void
@@ -308,8 +310,6 @@ static void
 check_judge(struct check_probe *cp, struct result *r, struct probe_outcome *o)
 {
 	const struct conf_target	*t = cp->target;
-	struct policy			 pol;
-	time_t				 now;
 
 	r->has_tls = 1;
 	r->handshake_ms = o->handshake_ms;
@@ -325,22 +325,7 @@ check_judge(struct check_probe *cp, struct result *r, struct probe_outcome *o)
 	o->chain = NULL;
 	chain_sha256_hex(sk_X509_value(r->chain, 0), r->leaf_sha256);
 
-	memset(&pol, 0, sizeof(pol));
-	pol.sni = r->sni;
-	pol.subject = t->subject;
-	pol.san = (const char *const *)t->san;
-	pol.nsan = t->nsan;
-	pol.public_im = t->public_im;
-	pol.warn_days = t->warn_days;
-	pol.crit_days = t->crit_days;
-	pol.tls_version = o->tls_version;
-	pol.chain_sent = o->chain_sent;
-	now = time(NULL);
-	(void)policy_evaluate(&pol, r->chain, cp->store, now, &r->findings,
-	    &r->days_left);
-	/* An unreadable notAfter leaves days_left null, not 0. */
-	r->has_days = policy_days_left(sk_X509_value(r->chain, 0), now,
-	    &r->days_left) == 0;
+	check_policy(t, cp->store, r, o->tls_version, o->chain_sent);
 	if (cp->srv.name != NULL)
 		policy_names_srv_target(sk_X509_value(r->chain, 0), cp->srv.name,
 		    cp->srv.target, &r->findings);
@@ -368,4 +353,48 @@ check_sip(struct result *r, const struct probe_outcome *o, const char *ep)
 		    "%s: %s: the TLS handshake works but no SIP stack "
 		    "answers; partners cannot federate through this port",
 		    ep, o->sip_error);
+}
+
+/* Judge r's chain with t's policy, now. */
+static void
+check_policy(const struct conf_target *t, X509_STORE *store, struct result *r,
+    int tls_version, int chain_sent)
+{
+	struct policy	 pol;
+	time_t		 now;
+
+	memset(&pol, 0, sizeof(pol));
+	pol.sni = r->sni;
+	pol.subject = t->subject;
+	pol.san = (const char *const *)t->san;
+	pol.nsan = t->nsan;
+	pol.public_im = t->public_im;
+	pol.warn_days = t->warn_days;
+	pol.crit_days = t->crit_days;
+	pol.tls_version = tls_version;
+	pol.chain_sent = chain_sent;
+	now = time(NULL);
+	(void)policy_evaluate(&pol, r->chain, store, now, &r->findings,
+	    &r->days_left);
+	/* An unreadable notAfter leaves days_left null, not 0. */
+	r->has_days = policy_days_left(sk_X509_value(r->chain, 0), now,
+	    &r->days_left) == 0;
+}
+
+/* A chain from a file, judged as a probe's would be. */
+struct result *
+check_chain(const struct conf_target *t, X509_STORE *store,
+    STACK_OF(X509) *chain)
+{
+	struct result	*r;
+
+	r = result_new(t->name, t->host, "", 0, t->sni);
+	r->no_endpoint = 1;
+	sk_X509_free(r->chain);
+	r->chain = chain;
+	chain_sha256_hex(sk_X509_value(r->chain, 0), r->leaf_sha256);
+	/* No handshake: tls_version 0 means unknown, LEGACY_TLS cannot fire. */
+	check_policy(t, store, r, 0, 0);
+	result_finish(r);
+	return r;
 }

@@ -10,6 +10,8 @@
 
 #include <openssl/ssl.h>
 
+#include "certfile.h"
+#include "chain.h"
 #include "conf.h"
 #include "conf_syntax.h"
 #include "daemon.h"
@@ -30,6 +32,8 @@ static int	 main_probe_parse(int, char **, struct probe_args *);
 static struct conf *main_probe_conf(const struct probe_args *);
 static void	 main_probe_args_free(struct probe_args *);
 static int	 main_probe(int, char **);
+static char	*main_cert_name(const struct probe_args *, STACK_OF(X509) *);
+static int	 main_cert(int, char **);
 static int	 main_check_config(const char *);
 static void	 main_shard_line(const struct conf *);
 static int	 main_once(const char *, int);
@@ -48,6 +52,9 @@ usage(FILE *fp)
 "                 [--timeout S] [--sip-options] [--resolver ADDR:PORT]\n"
 "                 [--client-cert FILE --client-key FILE] [--json]\n"
 "       edgeprobe probe --domain DOMAIN [same options]\n"
+"       edgeprobe cert FILE [--sni NAME] [--subject NAME] [--san NAME]...\n"
+"                 [--public-im] [--ca-file FILE] [--warn-days N] [--crit-days N]\n"
+"                 [--password-file FILE] [--json]\n"
 "       edgeprobe --version | --help\n"
 "exit status of --once and probe: 0 ok, 1 warning, 2 critical, 3 usage or\n"
 "configuration error\n");
@@ -117,6 +124,7 @@ struct probe_args {
 	int		 port;
 	const char	*sni, *connect_to, *subject, *ca_file;
 	const char	*domain, *resolver, *client_cert, *client_key;
+	const char	*password_file;
 	int		 sip_options;
 	char		**san;
 	size_t		 nsan;
@@ -127,7 +135,7 @@ struct probe_args {
 /* The options of `probe`, and what each is called in error messages. */
 enum { P_SNI = 256, P_CONNECT, P_SUBJECT, P_SAN, P_PUBLIC_IM, P_CA_FILE,
     P_WARN, P_CRIT, P_TIMEOUT, P_JSON, P_HELP, P_DOMAIN, P_SIP, P_RESOLVER,
-    P_CLIENT_CERT, P_CLIENT_KEY };
+    P_CLIENT_CERT, P_CLIENT_KEY, P_PASSWORD_FILE };
 static const struct option probe_opts[] = {
 	{ "sni",	required_argument,	NULL, P_SNI },
 	{ "connect",	required_argument,	NULL, P_CONNECT },
@@ -144,6 +152,21 @@ static const struct option probe_opts[] = {
 	{ "resolver",	required_argument,	NULL, P_RESOLVER },
 	{ "client-cert", required_argument,	NULL, P_CLIENT_CERT },
 	{ "client-key",	required_argument,	NULL, P_CLIENT_KEY },
+	{ "help",	no_argument,		NULL, P_HELP },
+	{ NULL,		0,			NULL, 0 }
+};
+
+/* The options of `cert`: the policy's, and the file's password. */
+static const struct option cert_opts[] = {
+	{ "sni",	required_argument,	NULL, P_SNI },
+	{ "subject",	required_argument,	NULL, P_SUBJECT },
+	{ "san",	required_argument,	NULL, P_SAN },
+	{ "public-im",	no_argument,		NULL, P_PUBLIC_IM },
+	{ "ca-file",	required_argument,	NULL, P_CA_FILE },
+	{ "warn-days",	required_argument,	NULL, P_WARN },
+	{ "crit-days",	required_argument,	NULL, P_CRIT },
+	{ "json",	no_argument,		NULL, P_JSON },
+	{ "password-file", required_argument,	NULL, P_PASSWORD_FILE },
 	{ "help",	no_argument,		NULL, P_HELP },
 	{ NULL,		0,			NULL, 0 }
 };
@@ -195,6 +218,9 @@ main_probe_opt(struct probe_args *a, int ch, const char *arg)
 		return 0;
 	case P_CLIENT_KEY:
 		a->client_key = arg;
+		return 0;
+	case P_PASSWORD_FILE:
+		a->password_file = arg;
 		return 0;
 	default:
 		return -1;
@@ -375,6 +401,87 @@ main_shard_line(const struct conf *conf)
 	    conf->ntargets == 1 ? "" : "s", ep, ep == 1 ? "" : "s");
 }
 
+/*
+ * The name a certificate file is judged for: --sni, else the leaf's first
+ * DNS SAN, else its CN (what the Edge will be reached as).
+ */
+static char *
+main_cert_name(const struct probe_args *a, STACK_OF(X509) *chain)
+{
+	struct strlist	 san;
+	X509		*leaf = sk_X509_value(chain, 0);
+	char		*name;
+
+	if (a->sni != NULL)
+		return xstrdup(a->sni);
+	memset(&san, 0, sizeof(san));
+	chain_dns_sans(leaf, &san);
+	if (san.n > 0)
+		name = xstrdup(san.v[0]);
+	else if ((name = chain_subject_cn(leaf)) == NULL)
+		name = xstrdup("");
+	strlist_free(&san);
+	return name;
+}
+
+/* edgeprobe cert FILE ...: judge a certificate file, no network. */
+static int
+main_cert(int argc, char **argv)
+{
+	struct probe_args	 a;
+	struct conf		*conf = NULL;
+	STACK_OF(X509)		*chain = NULL;
+	char			*cause = NULL, *pw = NULL;
+	int			 ch, rc = 0;
+
+	memset(&a, 0, sizeof(a));
+	a.warn = a.crit = a.timeout = -1;
+	optind = 1;
+	while (rc == 0 && (ch = getopt_long(argc, argv, "", cert_opts,
+	    NULL)) != -1) {
+		if (ch == P_HELP) {
+			usage(stdout);
+			rc = 1;
+		} else if (main_probe_opt(&a, ch, optarg) == -1)
+			rc = -1;
+	}
+	if (rc == 0 && optind + 1 != argc) {
+		fprintf(stderr, "edgeprobe: cert: %s\n", optind >= argc ?
+		    "missing FILE" : "one FILE at a time");
+		rc = -1;
+	}
+	if (rc == 0 && a.password_file != NULL &&
+	    (pw = certfile_password(a.password_file, &cause)) == NULL)
+		rc = -2;
+	if (rc == 0 && (chain = certfile_load(argv[optind], pw, &cause)) ==
+	    NULL)
+		rc = -2;
+	if (rc == 0) {
+		a.host = main_cert_name(&a, chain);
+		if ((conf = main_probe_conf(&a)) != NULL) {
+			free(conf->targets[0].name);
+			conf->targets[0].name = xstrdup(argv[optind]);
+		}
+	}
+	main_probe_args_free(&a);
+	free(pw);
+	if (rc == 1)
+		return EXIT_OK;
+	if (rc == -2) {
+		fprintf(stderr, "edgeprobe: %s\n", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	if (conf == NULL) {
+		sk_X509_pop_free(chain, X509_free);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	rc = once_cert(conf, chain, a.json);
+	conf_free(conf);
+	return rc;
+}
+
 /* --check-config: every error to stderr as FILE:LINE: message. */
 static int
 main_check_config(const char *path)
@@ -420,6 +527,8 @@ main(int argc, char **argv)
 	log_init(0, "edgeprobe", 0);
 	if (argc > 1 && strcmp(argv[1], "probe") == 0)
 		return main_probe(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "cert") == 0)
+		return main_cert(argc - 1, argv + 1);
 
 	while ((ch = getopt_long(argc, argv, "c:fhv", opts, NULL)) != -1) {
 		switch (ch) {

@@ -44,6 +44,7 @@ static void	 once_members(const struct conf_target *,
 		    struct check_member *, size_t, void *);
 static void	 once_done(struct result *, void *);
 static void	 once_settle(struct once_round *);
+static int	 once_report(struct result **, size_t, int);
 
 /* Probe everything once and report; returns 0, 1, 2 or 3. */
 int
@@ -52,9 +53,9 @@ once_run(const struct conf *conf, int json)
 	struct once_round	 round;
 	struct result		**all = NULL;
 	SSL_CTX			*ctx;
-	char			*cause = NULL, *doc;
+	char			*cause = NULL;
 	size_t			 i, j, n = 0;
-	enum status		 worst;
+	int			 rc;
 
 	memset(&round, 0, sizeof(round));
 	if ((round.store = tlsctx_store(conf->ca_file, &cause)) == NULL) {
@@ -96,6 +97,21 @@ once_run(const struct conf *conf, int json)
 	}
 	free(round.targets);
 
+	rc = once_report(all, n, json);
+	probe_engine_free(round.eng);
+	SSL_CTX_free(ctx);
+	X509_STORE_free(round.store);
+	return rc;
+}
+
+/* Print the results, free them, and return the exit status they give. */
+static int
+once_report(struct result **all, size_t n, int json)
+{
+	enum status	 worst;
+	char		*doc;
+	size_t		 i;
+
 	if (json) {
 		doc = report_json(all, n);
 		fputs(doc, stdout);
@@ -108,10 +124,6 @@ once_run(const struct conf *conf, int json)
 	for (i = 0; i < n; i++)
 		result_free(all[i]);
 	free(all);
-	probe_engine_free(round.eng);
-	SSL_CTX_free(ctx);
-	X509_STORE_free(round.store);
-
 	switch (worst) {
 	case STATUS_OK:
 		return EXIT_OK;
@@ -120,6 +132,26 @@ once_run(const struct conf *conf, int json)
 	default:
 		return EXIT_CRITICAL;
 	}
+}
+
+/* Judge a chain from a file with the first target's policy; report. */
+int
+once_cert(const struct conf *conf, STACK_OF(X509) *chain, int json)
+{
+	struct result	**all;
+	X509_STORE	*store;
+	char		*cause = NULL;
+
+	if ((store = tlsctx_store(conf->ca_file, &cause)) == NULL) {
+		fprintf(stderr, "edgeprobe: %s\n", cause);
+		free(cause);
+		sk_X509_pop_free(chain, X509_free);
+		return EXIT_USAGE;
+	}
+	all = xcalloc(1, sizeof(*all));
+	all[0] = check_chain(&conf->targets[0], store, chain);
+	X509_STORE_free(store);
+	return once_report(all, 1, json);
 }
 
 /* A target's members are known: start every endpoint's probe. */

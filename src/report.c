@@ -237,8 +237,10 @@ report_result(const struct result *r)
 	o = report_checked(json_object());
 	report_set(o, "target", report_jstr(r->target));
 	report_set(o, "host", report_jstr(r->host));
-	report_set(o, "address", report_jstr(r->address));
-	report_set(o, "port", report_checked(json_integer(r->port)));
+	report_set(o, "address", r->no_endpoint ? report_checked(json_null()) :
+	    report_jstr(r->address));
+	report_set(o, "port", r->no_endpoint ? report_checked(json_null()) :
+	    report_checked(json_integer(r->port)));
 	report_set(o, "sni", report_jstr(r->sni));
 	report_set(o, "status", report_jstr(status_name(r->status)));
 	report_set(o, "handshake_ms", r->has_tls ?
@@ -374,7 +376,9 @@ report_line_init(struct report_line *l, const struct result *r)
 
 	l->target = report_escape(r->target);
 	addr = report_escape(r->address);
-	if (strchr(addr, ':') != NULL)
+	if (r->no_endpoint)
+		l->endpoint = xstrdup("(file)");
+	else if (strchr(addr, ':') != NULL)
 		xasprintf(&l->endpoint, "[%s]:%d", addr, r->port);
 	else
 		xasprintf(&l->endpoint, "%s:%d", addr, r->port);
