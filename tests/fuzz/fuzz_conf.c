@@ -67,7 +67,10 @@ fuzz_check_conf(const struct conf *conf)
 	const struct conf_target	*t;
 	size_t				 i, j;
 
-	if (strcmp(conf->path, FUZZ_NAME) != 0 || conf->ntargets == 0 ||
+	/* A shard may own none of the targets; the file holds at least one. */
+	if (strcmp(conf->path, FUZZ_NAME) != 0 || conf->ntargets_all == 0 ||
+	    conf->ntargets > conf->ntargets_all ||
+	    (conf->shard_count == 1 && conf->ntargets != conf->ntargets_all) ||
 	    conf->interval < 1 || conf->timeout < 1 || conf->timeout > 3600 ||
 	    conf->concurrency < 1 || conf->concurrency > 100000 ||
 	    conf->crit_days < 0 || conf->warn_days < conf->crit_days ||
