@@ -34,12 +34,13 @@ endif
 SRCS	 = src/log.c src/xmalloc.c src/finding.c src/chain.c src/policy.c \
 	   src/policy_eval.c src/policy_trust.c src/policy_names.c \
 	   src/policy_dates.c src/policy_eku.c src/policy_crypto.c \
-	   src/policy_pool.c src/conform.c \
+	   src/policy_pool.c src/conform.c src/conform_names.c \
 	   src/result.c src/conf.c src/conf_err.c src/conf_keys.c \
 	   src/conf_target.c src/conf_syntax.c src/conf_file.c \
 	   src/tlsctx.c src/probe.c src/probe_dns.c \
 	   src/probe_session.c src/probe_tls.c src/probe_bio.c src/probe_srv.c \
-	   src/probe_sip.c src/discover.c src/srv.c src/sip.c src/certfile.c src/report.c \
+	   src/probe_sip.c src/discover.c src/srv.c src/sip.c src/sip_request.c \
+	   src/certfile.c src/report.c \
 	   src/logfmt.c src/check.c src/once.c src/daemon_sched.c \
 	   src/daemon_state.c src/daemon_reload.c src/sdnotify.c src/metrics.c \
 	   src/probe_http.c src/daemon.c
@@ -108,12 +109,12 @@ FUZZERS	 = build/fuzz/fuzz_policy build/fuzz/fuzz_conf build/fuzz/fuzz_sip
 FUZZ_POLICY_SRCS = tests/fuzz/fuzz_policy.c src/chain.c src/policy.c \
 	   src/policy_eval.c src/policy_trust.c src/policy_names.c \
 	   src/policy_dates.c src/policy_eku.c src/policy_crypto.c \
-	   src/policy_pool.c src/conform.c \
+	   src/policy_pool.c src/conform.c src/conform_names.c \
 	   src/finding.c src/result.c src/xmalloc.c src/log.c tests/lib/mint.c
 FUZZ_CONF_SRCS = tests/fuzz/fuzz_conf.c src/conf.c src/conf_err.c \
 	   src/conf_keys.c src/conf_target.c src/conf_syntax.c \
 	   src/conf_file.c src/tlsctx.c src/xmalloc.c src/log.c
-FUZZ_SIP_SRCS = tests/fuzz/fuzz_sip.c src/sip.c src/srv.c src/xmalloc.c src/log.c
+FUZZ_SIP_SRCS = tests/fuzz/fuzz_sip.c src/sip.c src/sip_request.c src/srv.c src/xmalloc.c src/log.c
 
 build/fuzz/fuzz_policy: $(FUZZ_POLICY_SRCS)
 	@mkdir -p $(@D)

@@ -27,6 +27,7 @@
 #include "probe_int.h"
 #include "probe_sip.h"
 #include "sip.h"
+#include "sip_request.h"
 #include "version.h"
 #include "xmalloc.h"
 

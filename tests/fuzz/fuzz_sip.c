@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "sip.h"
+#include "sip_request.h"
 
 int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "sip.h"
+#include "sip_request.h"
 
 #define OK_200	"SIP/2.0 200 OK\r\n" \
 		"Via: SIP/2.0/TLS 192.0.2.7:40123;rport=40123;branch=z9hG4bKa1;received=192.0.2.7\r\n" \
