@@ -7,7 +7,7 @@
 
 #include <openssl/x509.h>
 
-#define CERTFILE_MAX_BYTES	(1024 * 1024)	/* a larger file is refused */
+#define CERTFILE_MAX_BYTES	1048576		/* 1 MiB; a larger file is refused */
 #define CERTFILE_MAX_CERTS	64		/* as PROBE_MAX_CHAIN */
 
 /*
