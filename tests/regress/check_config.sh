@@ -268,7 +268,9 @@ targets = (
 	  client_cert = "partner.pem"; client_key = "partner.key"; }
 );
 EOF
-valid round2.conf "round2.conf: configuration OK, 2 targets"
+# shard 2/4 owns "mtls" (FNV-1a), not "fed": one target, its two ports.
+valid round2.conf "$(printf '%s\n%s' "round2.conf: configuration OK, 2 targets" \
+    "shard 2/4: 1 target, 2 endpoints before DNS")"
 
 cat >hostdomain.conf <<'EOF'
 targets = (

@@ -1087,7 +1087,7 @@ test_round2_keys(void **state)
 	    "sip_options = true;\n"
 	    "resolver = \"127.0.0.1:5353\";\n"
 	    "metrics_listen = \"[::1]:9513\";\n"
-	    "shard = \"3/1024\";\n"
+	    "shard = \"1/4\";\n"
 	    "targets = (\n"
 	    "  { name = \"fed\"; domain = \"fabrikam.com\"; ports = [443];\n"
 	    "    sip_options = false; },\n"
@@ -1098,8 +1098,11 @@ test_round2_keys(void **state)
 	assert_int_equal(conf->resolver_port, 5353);
 	assert_string_equal(conf->metrics_listen, "::1");
 	assert_int_equal(conf->metrics_port, 9513);
-	assert_int_equal(conf->shard_index, 3);
-	assert_int_equal(conf->shard_count, 1024);
+	assert_int_equal(conf->shard_index, 1);
+	assert_int_equal(conf->shard_count, 4);
+	/* "fed" and "edge" both hash into shard 1 of 4 (FNV-1a). */
+	assert_int_equal(conf->ntargets_all, 2);
+	assert_int_equal(conf->ntargets, 2);
 	t = &conf->targets[0];
 	assert_null(t->host);
 	assert_string_equal(t->domain, "fabrikam.com");
@@ -1112,6 +1115,18 @@ test_round2_keys(void **state)
 	assert_null(t->domain);
 	assert_string_equal(t->sni, "sip.contoso.com");
 	assert_int_equal(t->sip_options, 1);
+	conf_free(conf);
+
+	/* Another shard of the same file owns neither target. */
+	conf = load_ok("round2s.conf", "shard = \"3/1024\";\n"
+	    "targets = ( { name = \"fed\"; host = \"a.test\"; },\n"
+	    "  { name = \"edge\"; host = \"b.test\"; } );\n");
+	assert_int_equal(conf->shard_index, 3);
+	assert_int_equal(conf->shard_count, 1024);
+	assert_int_equal(conf->ntargets_all, 2);
+	assert_int_equal(conf->ntargets, 0);
+	assert_int_equal(conf_shard_of("fed", 1024), 561);
+	assert_int_equal(conf_shard_of("edge", 1024), 125);
 	conf_free(conf);
 
 	/* Defaults; a resolver without a port, IPv6 with brackets. */
