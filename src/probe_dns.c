@@ -72,7 +72,7 @@ probe_engine_set_resolver(struct probe_engine *eng, const char *addr,
     int port, char **cause)
 {
 	struct sockaddr_storage	 ss;
-	int			 len = (int)sizeof(ss), r;
+	int			 len = (int)sizeof(ss);
 	char			 addrport[INET6_ADDRSTRLEN + 16];
 
 	snprintf(addrport, sizeof(addrport), strchr(addr, ':') != NULL ?
@@ -91,8 +91,7 @@ probe_engine_set_resolver(struct probe_engine *eng, const char *addr,
 		return -1;
 	}
 	evdns_base_resume(eng->dns);
-	r = probe_srv_set_server(eng->srv, addrport, cause);
-	return r;
+	return probe_srv_set_server(eng->srv, addrport, cause);
 }
 
 /* A name's SRV records, from c-ares on the same loop. */

@@ -9,24 +9,7 @@
 EPFIXTURE=${EPFIXTURE:-$TOP/$BUILD/tests/epfixture}
 tap_require_binary
 P=$T/pki
-if ! "$EPFIXTURE" mint-files "$P" >"$T/mint.log" 2>&1; then
-	tap_not_ok "epfixture mint-files" "$(cat "$T/mint.log")"
-	tap_done
-fi
-
-# expect NAME EXPECTED ACTUAL [FILE...]
-expect() {
-	_n=$1 _e=$2 _a=$3
-	shift 3
-	if [ "$_e" = "$_a" ]; then
-		tap_ok "$_n"
-	else
-		tap_not_ok "$_n" "expected: $_e" "actual:   $_a"
-		for _f in "$@"; do
-			tap_diag "$_f"
-		done
-	fi
-}
+tap_mint_files "$P"
 
 # judge FILE ARG...: "status codes exit" of cert --json.
 judge() {
@@ -39,43 +22,43 @@ judge() {
 	    "$T/j.json" 2>/dev/null) $_rc"
 }
 
-expect "the seed's Edge certificate (leaf + intermediate): ok, exit 0" \
+tap_expect "the seed's Edge certificate (leaf + intermediate): ok, exit 0" \
     "ok  0" "$(judge "$P/server.pem" --public-im --san sip.contoso.com \
     --san webcon.contoso.com --san sip.fabrikam.com --subject sip.contoso.com)" \
     "$T/j.json" "$T/j.err"
-expect "JSON: target the file, address and port null, no handshake fields" \
+tap_expect "JSON: target the file, address and port null, no handshake fields" \
     "$P/server.pem sip.contoso.com sip.contoso.com null null null null 2" \
     "$(jq -r '.results[0] | "\(.target) \(.host) \(.sni) \(.address) \(.port) \(.tls) \(.handshake_ms) \(.chain | length)"' "$T/j.json")"
-expect "a renewal without clientAuth, public IM: CLIENT_EKU_MISSING, exit 2" \
+tap_expect "a renewal without clientAuth, public IM: CLIENT_EKU_MISSING, exit 2" \
     "critical CLIENT_EKU_MISSING,CRL_DP_MISSING 2" \
     "$(judge "$P/partner-noclient.pem" --public-im)" "$T/j.json"
-expect "the same without public IM: CLIENT_EKU_MISSING is info only" \
+tap_expect "the same without public IM: CLIENT_EKU_MISSING is info only" \
     "warning CRL_DP_MISSING 1" "$(judge "$P/partner-noclient.pem")" "$T/j.json"
-expect "a SIP domain missing from the SANs: SAN_MISSING" \
+tap_expect "a SIP domain missing from the SANs: SAN_MISSING" \
     "critical SAN_MISSING 2" \
     "$(judge "$P/server.pem" --san sip.northwind.com)" "$T/j.json"
-expect "--sni not covered: HOSTNAME_MISMATCH" \
+tap_expect "--sni not covered: HOSTNAME_MISMATCH" \
     "critical HOSTNAME_MISMATCH 2" \
     "$(judge "$P/server.pem" --sni edge.contoso.com)" "$T/j.json"
-expect "--subject other than the CN: SUBJECT_MISMATCH" \
+tap_expect "--subject other than the CN: SUBJECT_MISMATCH" \
     "critical SUBJECT_MISMATCH 2" \
     "$(judge "$P/server.pem" --subject sip.fabrikam.com)" "$T/j.json"
-expect "a chain up to a root the store does not hold: UNTRUSTED" \
+tap_expect "a chain up to a root the store does not hold: UNTRUSTED" \
     "critical UNTRUSTED,CRL_DP_MISSING 2" "$(judge "$P/untrusted.pem")" \
     "$T/j.json"
-expect "--warn-days past the expiry: EXPIRES_SOON warning" \
+tap_expect "--warn-days past the expiry: EXPIRES_SOON warning" \
     "warning EXPIRES_SOON 1" \
     "$(judge "$P/server.pem" --warn-days 400)" "$T/j.json"
 
 openssl x509 -in "$P/server.pem" -outform DER -out "$T/leaf.der"
-expect "DER, the leaf alone: CHAIN_INCOMPLETE (no intermediate in the file)" \
+tap_expect "DER, the leaf alone: CHAIN_INCOMPLETE (no intermediate in the file)" \
     "critical CHAIN_INCOMPLETE 2" "$(judge "$T/leaf.der")" "$T/j.json"
 
 openssl pkcs12 -export -in "$P/server.pem" -inkey "$P/server.key" \
     -passout pass:s3cret -out "$T/edge.p12" 2>"$T/p12.err"
 echo s3cret >"$T/pw"
 echo wrong >"$T/bad-pw"
-expect "PKCS#12 with --password-file: leaf and intermediate, ok" \
+tap_expect "PKCS#12 with --password-file: leaf and intermediate, ok" \
     "ok  0|2" "$(judge "$T/edge.p12" --password-file "$T/pw")|$(jq '.results[0].chain | length' "$T/j.json")" \
     "$T/j.err" "$T/p12.err"
 
@@ -85,7 +68,7 @@ fails() {
 	shift 3
 	"$EDGEPROBE" cert "$_f" "$@" >"$T/f.out" 2>"$T/f.err"
 	_rc=$?
-	expect "$_n" "3|edgeprobe: $_m|" "$_rc|$(cat "$T/f.err")|$(cat "$T/f.out")"
+	tap_expect "$_n" "3|edgeprobe: $_m|" "$_rc|$(cat "$T/f.err")|$(cat "$T/f.out")"
 }
 fails "PKCS#12 with a wrong password: exit 3" "$T/edge.p12" \
     "$T/edge.p12: PKCS#12 that does not open with the password given (wrong password?)" \
@@ -105,5 +88,5 @@ fails "a key, no certificate: exit 3" "$P/server.key" \
     "$P/server.key: no PEM certificate in it (a key or a request only?)"
 fails "a missing file: exit 3" "$T/nope" "$T/nope: No such file or directory"
 "$EDGEPROBE" cert >/dev/null 2>"$T/u.err"
-expect "no FILE: usage, exit 3" "3" "$?" "$T/u.err"
+tap_expect "no FILE: usage, exit 3" "3" "$?" "$T/u.err"
 tap_done

@@ -10,10 +10,7 @@
 dl_require
 
 P=$T/pki
-if ! "$EPFIXTURE" mint-files "$P" >"$T/mint.log" 2>&1; then
-	tap_not_ok "epfixture mint-files" "$(cat "$T/mint.log")"
-	tap_done
-fi
+tap_mint_files "$P"
 if ! kam_start 127.0.0.1 0 "$P/server.pem" "$P/server.key" - none \
     2>"$T/kam.err" || ! kam_start 127.0.0.2 "$KAM_PORT" "$P/server.pem" \
     "$P/server.key" - none 2>>"$T/kam.err"; then

@@ -20,24 +20,7 @@ for b in "$EPFIXTURE" "$KAMAILIO" "$DNSMASQ" "$(command -v jq)"; do
 done
 
 P=$T/pki
-if ! "$EPFIXTURE" mint-files "$P" >"$T/mint.log" 2>&1; then
-	tap_not_ok "epfixture mint-files" "$(cat "$T/mint.log")"
-	tap_done
-fi
-
-# expect NAME EXPECTED ACTUAL [FILE...]: one case comparing two strings.
-expect() {
-	_n=$1 _e=$2 _a=$3
-	shift 3
-	if [ "$_e" = "$_a" ]; then
-		tap_ok "$_n"
-	else
-		tap_not_ok "$_n" "expected: $_e" "actual:   $_a"
-		for _f in "$@"; do
-			tap_diag "$_f"
-		done
-	fi
-}
+tap_mint_files "$P"
 
 # probe OUT ARG...: edgeprobe probe --json ARG... against our DNS server;
 # the exit status in OUT.rc.
@@ -94,74 +77,74 @@ fi
 
 # --- Discovery with two priorities, an access record, two addresses.
 probe "$T/c" --domain contoso.com --san sip.contoso.com --public-im
-expect "contoso: every address of every SRV target" \
+tap_expect "contoso: every address of every SRV target" \
     "sip.contoso.com 127.0.0.1 $K _sip._tls.contoso.com 0 0|sip.contoso.com 127.0.0.1 $K _sipfederationtls._tcp.contoso.com 0 10|sip.contoso.com 127.0.0.2 $K _sip._tls.contoso.com 0 0|sip.contoso.com 127.0.0.2 $K _sipfederationtls._tcp.contoso.com 0 10|webcon.contoso.com 127.0.0.1 $K _sipfederationtls._tcp.contoso.com 10 5" \
     "$(jq -r '.results[] | "\(.host) \(.address) \(.port) \(.srv.name) \(.srv.priority) \(.srv.weight)"' "$T/c" 2>/dev/null | sort | paste -sd '|')" \
     "$T/c" "$T/c.err"
 # (a name's addresses come in the resolver's order, which dnsmasq rotates)
-expect "contoso: federation records first, in priority order, then access" \
+tap_expect "contoso: federation records first, in priority order, then access" \
     "$F 0|$F 0|$F 10|_sip._tls 0|_sip._tls 0" \
     "$(rows "$T/c" '"\(.srv.name | sub(".contoso.com$"; "")) \(.srv.priority)"')" \
     "$T/c"
-expect "contoso: target is the domain, SNI is the SRV target, all ok, exit 0" \
+tap_expect "contoso: target is the domain, SNI is the SRV target, all ok, exit 0" \
     "contoso.com sip.contoso.com ok|contoso.com sip.contoso.com ok|contoso.com webcon.contoso.com ok|contoso.com sip.contoso.com ok|contoso.com sip.contoso.com ok|0" \
     "$(rows "$T/c" '"\(.target) \(.sni) \(.status)"')|$(cat "$T/c.rc")" \
     "$T/c" "$T/c.err"
-expect "contoso: srv.target and srv.port in each result" \
+tap_expect "contoso: srv.target and srv.port in each result" \
     "sip.contoso.com $K|sip.contoso.com $K|webcon.contoso.com $K|sip.contoso.com $K|sip.contoso.com $K" \
     "$(rows "$T/c" '"\(.srv.target) \(.srv.port)"')" "$T/c"
 
 # --- SRV_TARGET_NOT_COVERED.
 probe "$T/f" --domain fabrikam.com
-expect "fabrikam: the SRV target is not in the SANs: SRV_TARGET_NOT_COVERED, critical, exit 2" \
+tap_expect "fabrikam: the SRV target is not in the SANs: SRV_TARGET_NOT_COVERED, critical, exit 2" \
     "edge.fabrikam.com critical HOSTNAME_MISMATCH,SRV_TARGET_NOT_COVERED|2" \
     "$(rows "$T/f" '"\(.host) \(.status) \([.findings[].code] | sort | join(","))"')|$(cat "$T/f.rc")" \
     "$T/f" "$T/f.err"
 
 # --- SRV_MISSING.
 probe "$T/n" --domain northwind.com
-expect "northwind: no federation record: one SRV_MISSING result, port 5061, address the SRV name" \
+tap_expect "northwind: no federation record: one SRV_MISSING result, port 5061, address the SRV name" \
     "northwind.com _sipfederationtls._tcp.northwind.com 5061 SRV_MISSING critical|2" \
     "$(rows "$T/n" '"\(.target) \(.address) \(.port) \([.findings[].code] | join(",")) \(.status)"')|$(cat "$T/n.rc")" \
     "$T/n" "$T/n.err"
 probe "$T/t" --domain tailspin.com
-expect "tailspin: a \".\" target (no service): SRV_MISSING" \
+tap_expect "tailspin: a \".\" target (no service): SRV_MISSING" \
     "_sipfederationtls._tcp.tailspin.com SRV_MISSING" \
     "$(rows "$T/t" '"\(.address) \([.findings[].code] | join(","))"')" \
     "$T/t" "$T/t.err"
 
 # --- A loop and a target that does not resolve.
 probe "$T/l" --domain loop.com
-expect "loop: a target equal to the SRV name is no host name: SRV_MISSING, no probe" \
+tap_expect "loop: a target equal to the SRV name is no host name: SRV_MISSING, no probe" \
     "_sipfederationtls._tcp.loop.com SRV_MISSING" \
     "$(rows "$T/l" '"\(.address) \([.findings[].code] | join(","))"')" \
     "$T/l" "$T/l.err"
 probe "$T/g" --domain gone.com
-expect "gone: an SRV target without address: DNS_FAILED on the SRV port, srv kept" \
+tap_expect "gone: an SRV target without address: DNS_FAILED on the SRV port, srv kept" \
     "sip.gone.com $K DNS_FAILED _sipfederationtls._tcp.gone.com" \
     "$(rows "$T/g" '"\(.address) \(.port) \([.findings[].code] | join(",")) \(.srv.name)"')" \
     "$T/g" "$T/g.err"
 
 # --- 1,000 targets: the first 64 in order are probed, the rest counted.
 probe "$T/m" --domain many.com --timeout 10
-expect "many: 1,000 SRV targets over TCP, 64 probed (SRV_MAX_TARGETS)" \
+tap_expect "many: 1,000 SRV targets over TCP, 64 probed (SRV_MAX_TARGETS)" \
     "64" "$(jq '.results | length' "$T/m" 2>/dev/null)" "$T/m.err"
-expect "many: in name order at equal priority and weight, t0001 first" \
+tap_expect "many: in name order at equal priority and weight, t0001 first" \
     "t0001.many.com" "$(jq -r '.results[0].host' "$T/m" 2>/dev/null)" \
     "$T/m.err"
 
 # --- SIP OPTIONS: 200 from Kamailio; a TLS server that is not SIP.
 probe "$T/s" --domain contoso.com --sip-options
-expect "sip: Kamailio answers OPTIONS with 200 OK on every endpoint" \
+tap_expect "sip: Kamailio answers OPTIONS with 200 OK on every endpoint" \
     "200 OK|200 OK|200 OK|200 OK|200 OK|0" \
     "$(rows "$T/s" '"\(.sip.status) \(.sip.reason)"')|$(cat "$T/s.rc")" \
     "$T/s" "$T/s.err"
-expect "sip: the server header names Kamailio" \
+tap_expect "sip: the server header names Kamailio" \
     "kamailio" "$(jq -r '.results[0].sip.server' "$T/s" 2>/dev/null |
     cut -c1-8 | tr A-Z a-z)" "$T/s"
 timeout 60 "$EDGEPROBE" probe 127.0.0.1:"$K" --sni sip.contoso.com \
     --ca-file "$P/ca.pem" --sip-options >"$T/h" 2>&1
-expect "sip: the human report and exit 0 for a host target" \
+tap_expect "sip: the human report and exit 0 for a host target" \
     "0" "$?" "$T/h"
 
 kam_stop

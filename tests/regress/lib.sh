@@ -58,6 +58,30 @@ tap_require_binary() {
 	fi
 }
 
+# tap_expect NAME EXPECTED ACTUAL [FILE...]: one case comparing two strings;
+# the FILEs are shown when they differ.
+tap_expect() {
+	_n=$1 _e=$2 _a=$3
+	shift 3
+	if [ "$_e" = "$_a" ]; then
+		tap_ok "$_n"
+	else
+		tap_not_ok "$_n" "expected: $_e" "actual:   $_a"
+		for _f in "$@"; do
+			tap_diag "$_f"
+		done
+	fi
+}
+
+# tap_mint_files DIR: the test PKI as files (epfixture mint-files), or stop.
+tap_mint_files() {
+	if ! "${EPFIXTURE:-$TOP/${BUILD:-build}/tests/epfixture}" mint-files \
+	    "$1" >"$T/mint.log" 2>&1; then
+		tap_not_ok "epfixture mint-files" "$(cat "$T/mint.log")"
+		tap_done
+	fi
+}
+
 # tap_done: exit 0 when every case passed and there was at least one.
 tap_done() {
 	[ "$TAP_COUNT" -gt 0 ] && [ "$TAP_FAILED" -eq 0 ]

@@ -10,24 +10,7 @@
 EPFIXTURE=${EPFIXTURE:-$TOP/$BUILD/tests/epfixture}
 tap_require_binary
 P=$T/pki
-if ! "$EPFIXTURE" mint-files "$P" >"$T/mint.log" 2>&1; then
-	tap_not_ok "epfixture mint-files" "$(cat "$T/mint.log")"
-	tap_done
-fi
-
-# expect NAME EXPECTED ACTUAL [FILE...]
-expect() {
-	_n=$1 _e=$2 _a=$3
-	shift 3
-	if [ "$_e" = "$_a" ]; then
-		tap_ok "$_n"
-	else
-		tap_not_ok "$_n" "expected: $_e" "actual:   $_a"
-		for _f in "$@"; do
-			tap_diag "$_f"
-		done
-	fi
-}
+tap_mint_files "$P"
 
 # probe OUT PORT ARG...: probe Kamailio with SIP OPTIONS, JSON in OUT.
 probe() {
@@ -56,12 +39,12 @@ if ! kam_start 127.0.0.1 0 "$P/server.pem" "$P/server.key" - none \
 fi
 KN=$KAM_PORT
 probe "$T/n0" "$KN"
-expect "no CertificateRequest: ok, nothing requested, nothing sent, SIP 200" \
+tap_expect "no CertificateRequest: ok, nothing requested, nothing sent, SIP 200" \
     "ok  false false 200 0" "$(fields "$T/n0")" "$T/n0" "$T/n0.err"
 probe "$T/n1" "$KN" $PARTNER
-expect "no CertificateRequest, an identity given: not sent" \
+tap_expect "no CertificateRequest, an identity given: not sent" \
     "ok  false false 200 0" "$(fields "$T/n1")" "$T/n1" "$T/n1.err"
-expect "no CertificateRequest: acceptable_cas is []" \
+tap_expect "no CertificateRequest: acceptable_cas is []" \
     "0" "$(jq '.results[0].tls.acceptable_cas | length' "$T/n1" 2>/dev/null)"
 
 for v in TLSv1.2 TLSv1.3; do
@@ -79,16 +62,16 @@ for v in TLSv1.2 TLSv1.3; do
 	fi
 	K=$KAM_PORT
 	probe "$T/a$v" "$K" $PARTNER
-	expect "$v require: the partner's certificate: accepted, sent, SIP 200" \
+	tap_expect "$v require: the partner's certificate: accepted, sent, SIP 200" \
 	    "ok  true true 200 0" "$(fields "$T/a$v")" "$T/a$v" "$T/a$v.err"
-	expect "$v require: acceptable_cas names the root Kamailio trusts" \
+	tap_expect "$v require: acceptable_cas names the root Kamailio trusts" \
 	    "$ROOT" "$(jq -r '.results[0].tls.acceptable_cas | join("|")' \
 	    "$T/a$v" 2>/dev/null)" "$T/a$v"
-	expect "$v require: the negotiated version" "$v" \
+	tap_expect "$v require: the negotiated version" "$v" \
 	    "$(jq -r '.results[0].tls.version' "$T/a$v" 2>/dev/null)" "$T/a$v"
 
 	probe "$T/u$v" "$K" $UNTRUSTED
-	expect "$v require: an untrusted CA's certificate: MTLS_REJECTED, chain still judged" \
+	tap_expect "$v require: an untrusted CA's certificate: MTLS_REJECTED, chain still judged" \
 	    "critical MTLS_REJECTED true true null 2" "$(fields "$T/u$v")" \
 	    "$T/u$v" "$T/u$v.err"
 	case "$(jq -r '.results[0].findings[0].message' "$T/u$v" 2>/dev/null)" in
@@ -98,7 +81,7 @@ for v in TLSv1.2 TLSv1.3; do
 	esac
 
 	probe "$T/z$v" "$K"
-	expect "$v require: no certificate: HANDSHAKE_FAILED as in round 1" \
+	tap_expect "$v require: no certificate: HANDSHAKE_FAILED as in round 1" \
 	    "critical HANDSHAKE_FAILED true false null 2" "$(fields "$T/z$v")" \
 	    "$T/z$v" "$T/z$v.err"
 done
@@ -107,16 +90,16 @@ unset KAM_TLS_METHOD
 # Bad identities: exit 3 before any connection.
 timeout 30 "$EDGEPROBE" probe 127.0.0.1:"$KN" --client-cert "$P/partner.pem" \
     --client-key "$P/mismatch.key" >"$T/m" 2>&1
-expect "a key that does not match its certificate: exit 3, said" \
+tap_expect "a key that does not match its certificate: exit 3, said" \
     "3 1" "$? $(grep -c 'does not match' "$T/m")" "$T/m"
 cp "$P/partner.key" "$T/open.key"
 chmod 640 "$T/open.key"
 timeout 30 "$EDGEPROBE" probe 127.0.0.1:"$KN" --client-cert "$P/partner.pem" \
     --client-key "$T/open.key" >"$T/g" 2>&1
-expect "a group-readable key: exit 3, said" \
+tap_expect "a group-readable key: exit 3, said" \
     "3 1" "$? $(grep -c 'readable by group or others' "$T/g")" "$T/g"
 timeout 30 "$EDGEPROBE" probe 127.0.0.1:"$KN" --client-cert "$P/partner.pem" \
     >"$T/h" 2>&1
-expect "--client-cert without --client-key: usage, exit 3" "3" "$?" "$T/h"
+tap_expect "--client-cert without --client-key: usage, exit 3" "3" "$?" "$T/h"
 kam_stop
 tap_done

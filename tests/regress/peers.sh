@@ -20,24 +20,7 @@ for b in "$EPFIXTURE" "$KAMAILIO" "$DNSMASQ" "$(command -v dig)" \
 done
 
 P=$T/pki
-if ! "$EPFIXTURE" mint-files "$P" >"$T/mint.log" 2>&1; then
-	tap_not_ok "epfixture mint-files" "$(cat "$T/mint.log")"
-	tap_done
-fi
-
-# expect NAME EXPECTED ACTUAL [FILE...]: one case comparing two strings.
-expect() {
-	_n=$1 _e=$2 _a=$3
-	shift 3
-	if [ "$_e" = "$_a" ]; then
-		tap_ok "$_n"
-	else
-		tap_not_ok "$_n" "expected: $_e" "actual:   $_a"
-		for _f in "$@"; do
-			tap_diag "$_f"
-		done
-	fi
-}
+tap_mint_files "$P"
 
 # status OUT: the status line s_client received (CR removed), or nothing.
 status() {
@@ -80,23 +63,23 @@ if ! kam_start 127.0.0.1 0 "$P/server.pem" "$P/server.key" - none \
 	tap_done
 fi
 K1=$KAM_PORT
-expect "kamailio listens on its one TLS port, nothing else" \
+tap_expect "kamailio listens on its one TLS port, nothing else" \
     "tcp 127.0.0.1:$K1" "$(sockets $(group "$KAM_PID"))"
 
 kam_handshake 127.0.0.1 "$K1" "$T/h1" $S
-expect "mode none: the chain verifies, no CertificateRequest" \
+tap_expect "mode none: the chain verifies, no CertificateRequest" \
     "subject=O = Contoso, CN = sip.contoso.com|No client certificate CA names sent|Verify return code: 0 (ok)" \
     "$(grep -E '^subject=|client certificate CA names|^Verify return code' \
     "$T/h1" | paste -sd '|')" "$T/h1" "$T/h1.err"
 
 kam_options 127.0.0.1 "$K1" "$T/o1" $S
-expect "mode none: OPTIONS without a certificate: SIP/2.0 200 OK" \
+tap_expect "mode none: OPTIONS without a certificate: SIP/2.0 200 OK" \
     "SIP/2.0 200 OK|CSeq: 1 OPTIONS|Content-Length: 0" \
     "$(tr -d '\r' <"$T/o1" | grep -E '^(SIP/2.0|CSeq:|Content-Length:)' |
     paste -sd '|')" "$T/o1" "$T/o1.err"
 
 kam_request 127.0.0.1 "$K1" MESSAGE "$T/o2" $S
-expect "mode none: another method: SIP/2.0 403 Forbidden" \
+tap_expect "mode none: another method: SIP/2.0 403 Forbidden" \
     "SIP/2.0 403 Forbidden" "$(status "$T/o2")" "$T/o2.err"
 
 # --- Kamailio, a client certificate required and verified.
@@ -107,7 +90,7 @@ if ! kam_start 127.0.0.1 0 "$P/server.pem" "$P/server.key" "$P/ca.pem" \
 fi
 K2=$KAM_PORT
 kam_handshake 127.0.0.1 "$K2" "$T/h2" $S
-expect "mode require: CertificateRequest naming the one CA given" \
+tap_expect "mode require: CertificateRequest naming the one CA given" \
     "Acceptable client certificate CA names|O = EdgeProbe Test PKI, CN = EdgeProbe Test Root CA|Requested" \
     "$(sed -n '/^Acceptable client certificate CA names/,/^Requested/p' \
     "$T/h2" | sed 's/^Requested .*/Requested/' |
@@ -115,23 +98,23 @@ expect "mode require: CertificateRequest naming the one CA given" \
 
 for v in 1_2 1_3; do
 	kam_options 127.0.0.1 "$K2" "$T/p$v" $S -tls$v $(client partner)
-	expect "mode require, TLS 1.${v#1_}: the partner's certificate: SIP/2.0 200 OK" \
+	tap_expect "mode require, TLS 1.${v#1_}: the partner's certificate: SIP/2.0 200 OK" \
 	    "SIP/2.0 200 OK" "$(status "$T/p$v")" "$T/p$v.err"
 
 	kam_options 127.0.0.1 "$K2" "$T/u$v" $S -tls$v $(client untrusted)
-	expect "mode require, TLS 1.${v#1_}: an untrusted CA's certificate: unknown_ca (48), no answer" \
+	tap_expect "mode require, TLS 1.${v#1_}: an untrusted CA's certificate: unknown_ca (48), no answer" \
 	    "48|" "$(alerts "$T/u$v")|$(status "$T/u$v")" "$T/u$v.err"
 
 	kam_options 127.0.0.1 "$K2" "$T/c$v" $S -tls$v \
 	    $(client partner-noclient)
-	expect "mode require, TLS 1.${v#1_}: a certificate without clientAuth: unsupported_certificate (43)" \
+	tap_expect "mode require, TLS 1.${v#1_}: a certificate without clientAuth: unsupported_certificate (43)" \
 	    "43|" "$(alerts "$T/c$v")|$(status "$T/c$v")" "$T/c$v.err"
 done
 kam_options 127.0.0.1 "$K2" "$T/n1_2" $S -tls1_2
-expect "mode require, TLS 1.2: no certificate: handshake_failure (40)" \
+tap_expect "mode require, TLS 1.2: no certificate: handshake_failure (40)" \
     "40|" "$(alerts "$T/n1_2")|$(status "$T/n1_2")" "$T/n1_2.err"
 kam_options 127.0.0.1 "$K2" "$T/n1_3" $S -tls1_3
-expect "mode require, TLS 1.3: no certificate: certificate_required (116) after Finished" \
+tap_expect "mode require, TLS 1.3: no certificate: certificate_required (116) after Finished" \
     "116|" "$(alerts "$T/n1_3")|$(status "$T/n1_3")" "$T/n1_3.err"
 
 kam_handshake 127.0.0.1 "$K2" "$T/m" $S -cert "$P/partner.pem" \
@@ -152,14 +135,14 @@ if ! kam_start ::1 0 "$P/server.pem" "$P/server.key" "$P/ca.pem" request \
 fi
 K3=$KAM_PORT
 kam_options ::1 "$K3" "$T/r1" $S
-expect "mode request on ::1: no certificate: SIP/2.0 200 OK" \
+tap_expect "mode request on ::1: no certificate: SIP/2.0 200 OK" \
     "SIP/2.0 200 OK" "$(status "$T/r1")" "$T/r1.err"
 kam_options ::1 "$K3" "$T/r2" $S $(client untrusted)
-expect "mode request on ::1: an untrusted certificate: unknown_ca (48)" \
+tap_expect "mode request on ::1: an untrusted certificate: unknown_ca (48)" \
     "48|" "$(alerts "$T/r2")|$(status "$T/r2")" "$T/r2.err"
 
 kam_stop
-expect "kam_stop: no Kamailio left listening" "" \
+tap_expect "kam_stop: no Kamailio left listening" "" \
     "$(ss -Hltn 2>/dev/null | awk '{ print $4 }' |
     grep -xE "127.0.0.1:($K1|$K2)|\[::1\]:$K3")"
 
@@ -189,7 +172,7 @@ if ! dns_start 2>"$T/dns.err"; then
 	tap_not_ok "dnsmasq starts" "$(cat "$T/dns.err")"
 	tap_done
 fi
-expect "dnsmasq listens on 127.0.0.1, UDP and TCP, nothing else" \
+tap_expect "dnsmasq listens on 127.0.0.1, UDP and TCP, nothing else" \
     "tcp 127.0.0.1:$DNS_PORT udp 127.0.0.1:$DNS_PORT" "$(sockets "$DNS_PID")"
 
 # short TYPE NAME [DIG_ARG...]: dig +short, sorted, on one line.
@@ -197,31 +180,31 @@ short() {
 	dns_query "$@" +short | sort | paste -sd '|'
 }
 
-expect "two priorities: three SRV records" \
+tap_expect "two priorities: three SRV records" \
     "10 40 5061 sip2.fabrikam.test.|10 60 5061 sip1.fabrikam.test.|20 0 5062 sip3.fabrikam.test." \
     "$(short SRV $F.fabrikam.test)"
-expect "a target with two addresses (A and AAAA)" "127.0.0.2|::1" \
+tap_expect "a target with two addresses (A and AAAA)" "127.0.0.2|::1" \
     "$(short A sip2.fabrikam.test)|$(short AAAA sip2.fabrikam.test)"
-expect "the SRV answer carries the targets' addresses" \
+tap_expect "the SRV answer carries the targets' addresses" \
     "sip1.fabrikam.test. 127.0.0.1|sip2.fabrikam.test. 127.0.0.2|sip2.fabrikam.test. ::1|sip3.fabrikam.test. 127.0.0.3" \
     "$(dns_query SRV $F.fabrikam.test +noall +additional |
     awk '$4 == "A" || $4 == "AAAA" { print $1, $5 }' | sort | paste -sd '|')"
-expect "a domain without $F: NXDOMAIN, _sip._tls present" \
+tap_expect "a domain without $F: NXDOMAIN, _sip._tls present" \
     "NXDOMAIN|0 0 443 nosrv.test." \
     "$(dns_query SRV $F.nosrv.test | sed -n 's/.*status: \([A-Z]*\),.*/\1/p')|$(short SRV _sip._tls.nosrv.test)"
-expect "a name that does not exist: NXDOMAIN" "NXDOMAIN" \
+tap_expect "a name that does not exist: NXDOMAIN" "NXDOMAIN" \
     "$(dns_query A gone.nx.test | sed -n 's/.*status: \([A-Z]*\),.*/\1/p')"
-expect "a name outside the test zone: REFUSED (no upstream)" "REFUSED" \
+tap_expect "a name outside the test zone: REFUSED (no upstream)" "REFUSED" \
     "$(dns_query A example.com | sed -n 's/.*status: \([A-Z]*\),.*/\1/p')"
-expect "an SRV loop: the target is the SRV name" "0 0 5061 $F.loop.test." \
+tap_expect "an SRV loop: the target is the SRV name" "0 0 5061 $F.loop.test." \
     "$(short SRV $F.loop.test)"
-expect "an SRV loop through a CNAME of the SRV name" \
+tap_expect "an SRV loop through a CNAME of the SRV name" \
     "0 0 5061 sip.loop2.test.|sip.loop2.test. CNAME $F.loop2.test." \
     "$(short SRV $F.loop2.test)|$(dns_query A sip.loop2.test +noall +answer |
     awk '{ print $1, $4, $5 }')"
-expect "a chain of 12 CNAMEs, answered whole" "13 127.0.0.1" \
+tap_expect "a chain of 12 CNAMEs, answered whole" "13 127.0.0.1" \
     "$(dns_query A c1.chain.test +noall +answer | wc -l | tr -d ' ') $(dns_query A c1.chain.test +short | tail -n 1)"
-expect "a target named \".\"" "0 0 5061 ." "$(short SRV $F.dot.test)"
+tap_expect "a target named \".\"" "0 0 5061 ." "$(short SRV $F.dot.test)"
 
 # dnsmasq truncates over UDP (TC) and sends everything over TCP.
 dns_query SRV $F.many.test +ignore +noedns >"$T/many.udp"
@@ -230,15 +213,15 @@ dns_query SRV $F.many.test +tcp >"$T/many.tcp"
 flags() {
 	sed -n 's/^;; flags: \([a-z ]*\);.*ANSWER: \([0-9]*\),.*/\1 \2/p' "$1"
 }
-expect "1,000 targets over UDP, no EDNS: truncated (tc), 13 records" \
+tap_expect "1,000 targets over UDP, no EDNS: truncated (tc), 13 records" \
     "qr aa tc ra 13" "$(flags "$T/many.udp")" "$T/many.udp"
-expect "1,000 targets over UDP, EDNS 1232: truncated (tc), 33 records" \
+tap_expect "1,000 targets over UDP, EDNS 1232: truncated (tc), 33 records" \
     "qr aa tc ra 33" "$(flags "$T/many.edns")" "$T/many.edns"
-expect "1,000 targets over TCP: all, 35,061 bytes, each distinct" \
+tap_expect "1,000 targets over TCP: all, 35,061 bytes, each distinct" \
     "qr aa ra 1000|35061|1000" \
     "$(flags "$T/many.tcp")|$(sed -n 's/^;; MSG SIZE  rcvd: //p' "$T/many.tcp")|$(awk '$4 == "SRV" { print $8 }' "$T/many.tcp" | sort -u | wc -l | tr -d ' ')" \
     "$T/many.tcp"
-expect "every one of the 1,000 targets resolves" "127.0.0.1|127.0.0.1" \
+tap_expect "every one of the 1,000 targets resolves" "127.0.0.1|127.0.0.1" \
     "$(short A t0001.many.test)|$(short A t1000.many.test)"
 if grep -q "query\[SRV\] $F.fabrikam.test from 127.0.0.1" "$DNS_LOG"; then
 	tap_ok "the log names every query"
@@ -253,7 +236,7 @@ dns_reset
 dns_srv $F.fabrikam.test sip1.fabrikam.test 5061 10 60
 dns_host sip1.fabrikam.test 127.0.0.1
 if dns_restart 2>"$T/dns.err"; then
-	expect "dns_restart: the same port, one target left" \
+	tap_expect "dns_restart: the same port, one target left" \
 	    "$P1 10 60 5061 sip1.fabrikam.test." \
 	    "$DNS_PORT $(short SRV $F.fabrikam.test)"
 else
@@ -261,7 +244,7 @@ else
 	    "$(cat "$T/dns.err")"
 fi
 dns_stop
-expect "dns_stop: nothing left on the port" "" \
+tap_expect "dns_stop: nothing left on the port" "" \
     "$(ss -Hlntu 2>/dev/null | awk '{ print $5 }' | grep -xF "127.0.0.1:$P1")"
 
 tap_done

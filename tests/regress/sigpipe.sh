@@ -11,20 +11,7 @@ tap_require_binary
 : "${BUILD:=build}"
 EPFIXTURE=${EPFIXTURE:-$TOP/$BUILD/tests/epfixture}
 P=$T/pki
-if ! "$EPFIXTURE" mint-files "$P" >"$T/mint.log" 2>&1; then
-	tap_not_ok "epfixture mint-files" "$(cat "$T/mint.log")"
-	tap_done
-fi
-
-# tap_expect NAME EXPECTED ACTUAL [FILE]: one case comparing two strings.
-tap_expect() {
-	if [ "$2" = "$3" ]; then
-		tap_ok "$1"
-	else
-		tap_not_ok "$1" "expected: $2" "actual:   $3"
-		[ -n "${4:-}" ] && tap_diag "$4"
-	fi
-}
+tap_mint_files "$P"
 
 SERVER=""
 # stop_server: stop the s_server of the current round (also on exit).

@@ -9,10 +9,7 @@
 EPFIXTURE=${EPFIXTURE:-$TOP/$BUILD/tests/epfixture}
 tap_require_binary
 P=$T/pki
-if ! "$EPFIXTURE" mint-files "$P" >"$T/mint.log" 2>&1; then
-	tap_not_ok "epfixture mint-files" "$(cat "$T/mint.log")"
-	tap_done
-fi
+tap_mint_files "$P"
 PIDS=""
 trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
 
