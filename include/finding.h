@@ -48,6 +48,8 @@ enum finding_code {
 	F_WEAK_SIGNATURE,
 	F_LEGACY_TLS,
 	F_POOL_MISMATCH,
+	F_REVOKED,		/* round 2, CONTRACT.md section 7 */
+	F_OCSP_STAPLE_INVALID,
 	F_NCODES
 };
 

@@ -65,6 +65,10 @@ static const struct {
 	    "the negotiated protocol is older than TLS 1.2" },
 	[F_POOL_MISMATCH] = { "POOL_MISMATCH",
 	    "the members of one target present different leaves on one port" },
+	[F_REVOKED] = { "REVOKED",
+	    "a stapled OCSP response that verifies says revoked" },
+	[F_OCSP_STAPLE_INVALID] = { "OCSP_STAPLE_INVALID",
+	    "a staple came but does not verify, is for another certificate, or is past nextUpdate" },
 };
 
 /* The code's name as in the contract, "SAN_MISSING". */

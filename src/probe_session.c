@@ -53,6 +53,7 @@ static void		 probe_confirm(struct probe *);
 static void		 probe_handshake_error(struct probe *, int, int);
 static void		 probe_finish(struct probe *, enum probe_error,
 			    const char *);
+static void		 probe_staple(SSL *, struct probe_outcome *);
 static long		 probe_elapsed_ms(const struct probe *);
 
 /* The name of a state, for debug logs. */
@@ -297,6 +298,13 @@ probe_connected(struct probe *p)
 	if (p->sni != NULL && inet_pton(AF_INET, p->sni, &a4) != 1 &&
 	    inet_pton(AF_INET6, p->sni, &a6) != 1)
 		SSL_set_tlsext_host_name(p->ssl, p->sni);
+	/*
+	 * Ask for an OCSP staple (status_request). The staple is only ever
+	 * read and judged offline: no OCSP responder or CRL is fetched,
+	 * because a URL in a hostile certificate must never make edgeprobe
+	 * call out.
+	 */
+	SSL_set_tlsext_status_type(p->ssl, TLSEXT_STATUSTYPE_ocsp);
 	probe_enter_state(p, PS_HANDSHAKE);
 	probe_handshake(p);
 }
@@ -432,6 +440,21 @@ probe_handshake_error(struct probe *p, int r, int e)
 	probe_finish(p, PROBE_HANDSHAKE_FAILED, cause);
 }
 
+/* Copy the stapled OCSP response, if one came, at most PROBE_MAX_OCSP bytes. */
+static void
+probe_staple(SSL *ssl, struct probe_outcome *o)
+{
+	const unsigned char	*der = NULL;
+	long			 len;
+
+	len = SSL_get_tlsext_status_ocsp_resp(ssl, &der);
+	if (len <= 0 || der == NULL)
+		return;
+	o->ocsp_len = len > PROBE_MAX_OCSP ? PROBE_MAX_OCSP : (size_t)len;
+	o->ocsp_der = xmalloc(o->ocsp_len);
+	memcpy(o->ocsp_der, der, o->ocsp_len);
+}
+
 /* The one way out: free the probe's resources, then report exactly once. */
 static void
 probe_finish(struct probe *p, enum probe_error err, const char *cause)
@@ -464,6 +487,8 @@ probe_finish(struct probe *p, enum probe_error err, const char *cause)
 			    SSL_CIPHER_get_name(c));
 	}
 	o.cert_requested = p->cert_requested;
+	if (p->ssl != NULL)
+		probe_staple(p->ssl, &o);
 
 	probe_enter_state(p, PS_DONE);
 	if (p->ev_set)
@@ -485,6 +510,7 @@ probe_finish(struct probe *p, enum probe_error err, const char *cause)
 
 	p->done(&o, p->arg);
 	sk_X509_pop_free(o.chain, X509_free);
+	free(o.ocsp_der);
 	free(p);
 	if (!eng->stopping)
 		probe_engine_pump(eng);
