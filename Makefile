@@ -34,7 +34,7 @@ endif
 SRCS	 = src/log.c src/xmalloc.c src/finding.c src/chain.c src/policy.c \
 	   src/policy_eval.c src/policy_trust.c src/policy_names.c \
 	   src/policy_dates.c src/policy_eku.c src/policy_crypto.c \
-	   src/policy_pool.c \
+	   src/policy_pool.c src/policy_ocsp.c \
 	   src/result.c src/conf.c src/tlsctx.c src/probe.c src/probe_dns.c \
 	   src/probe_session.c src/probe_tls.c src/probe_bio.c src/report.c \
 	   src/logfmt.c src/check.c src/once.c src/daemon_sched.c \
@@ -46,7 +46,7 @@ PROG	 = $(BUILD)/edgeprobe
 
 # Test support: certificate minting and loopback servers.
 TLSRCS	 = tests/lib/mint.c tests/lib/tlsserver.c tests/lib/enginetest.c \
-	   tests/lib/mintfiles.c
+	   tests/lib/mintfiles.c tests/lib/mintocsp.c
 TLOBJS	 = $(TLSRCS:tests/lib/%.c=$(BUILD)/tobj/%.o)
 TLIB	 = $(BUILD)/libtest.a
 FIXTURE	 = $(BUILD)/tests/epfixture
@@ -104,7 +104,7 @@ FUZZERS	 = build/fuzz/fuzz_policy build/fuzz/fuzz_conf
 FUZZ_POLICY_SRCS = tests/fuzz/fuzz_policy.c src/chain.c src/policy.c \
 	   src/policy_eval.c src/policy_trust.c src/policy_names.c \
 	   src/policy_dates.c src/policy_eku.c src/policy_crypto.c \
-	   src/policy_pool.c \
+	   src/policy_pool.c src/policy_ocsp.c \
 	   src/finding.c src/result.c src/xmalloc.c src/log.c tests/lib/mint.c
 FUZZ_CONF_SRCS = tests/fuzz/fuzz_conf.c src/conf.c src/xmalloc.c src/log.c
 

@@ -19,6 +19,7 @@ enum mint_keytype {
 #define MINT_EKU_SERVER		0x01
 #define MINT_EKU_CLIENT		0x02
 #define MINT_EKU_OTHER		0x04	/* codeSigning, to have an EKU without either */
+#define MINT_EKU_OCSP		0x08	/* OCSPSigning: a delegated OCSP responder */
 #define MINT_EKU_NONE		(-1)	/* no EKU extension at all */
 
 struct mint_spec {
