@@ -15,6 +15,8 @@
 
 #include "finding.h"
 
+struct result;
+
 /* thisUpdate may be this far ahead of now (clock skew), seconds. */
 #define POLICY_OCSP_SKEW	300
 
@@ -34,5 +36,12 @@ struct policy_ocsp {
 void	policy_ocsp_judge(const unsigned char *der, size_t len,
 	    STACK_OF(X509) *chain, X509_STORE *store, time_t now,
 	    struct policy_ocsp *out, struct findings *fs);
+
+/*
+ * The same for a result: judge the staple against r->chain, add the
+ * findings to r and fill its tls.ocsp fields (has_ocsp and the rest).
+ */
+void	policy_ocsp_result(struct result *r, const unsigned char *der,
+	    size_t len, X509_STORE *store, time_t now);
 
 #endif

@@ -41,6 +41,10 @@ struct result {
 	char			*sip_reason;	/* NULL unless sip_status */
 	char			*sip_server;	/* Server (or User-Agent); NULL */
 	struct result_srv	*srv;		/* NULL unless from a domain */
+	int			 has_ocsp;	/* a staple came: tls.ocsp */
+	char			 ocsp_status[16];	/* good|revoked|unknown */
+	char			 ocsp_this_update[32];	/* ""; null in JSON */
+	char			 ocsp_next_update[32];	/* ""; null in JSON */
 	int			 has_days;
 	long long		 days_left;
 	STACK_OF(X509)		*chain;		/* as presented, leaf first; never NULL */

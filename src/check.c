@@ -11,6 +11,7 @@
 #include "conf.h"
 #include "log.h"
 #include "policy.h"
+#include "policy_ocsp.h"
 #include "probe.h"
 #include "result.h"
 #include "xmalloc.h"
@@ -249,6 +250,9 @@ check_probed(struct probe_outcome *o, void *arg)
 		/* An unreadable notAfter leaves days_left null, not 0. */
 		r->has_days = policy_days_left(sk_X509_value(r->chain, 0), now,
 		    &r->days_left) == 0;
+		if (o->ocsp_der != NULL)
+			policy_ocsp_result(r, o->ocsp_der, o->ocsp_len,
+			    cp->store, now);
 	}
 	result_finish(r);
 	cp->cb(r, cp->arg);

@@ -32,6 +32,7 @@
 #include "finding.h"
 #include "log.h"
 #include "policy_ocsp.h"
+#include "result.h"
 #include "xmalloc.h"
 
 #define POLICY_OCSP_WHY		256	/* a reason's length in messages */
@@ -116,6 +117,22 @@ policy_ocsp_judge(const unsigned char *der, size_t len, STACK_OF(X509) *chain,
 	X509_STORE_free(empty);
 	free(ev.label);
 	ERR_clear_error();
+}
+
+/* Judge a result's staple and fill its tls.ocsp fields. */
+void
+policy_ocsp_result(struct result *r, const unsigned char *der, size_t len,
+    X509_STORE *store, time_t now)
+{
+	struct policy_ocsp	 po;
+
+	policy_ocsp_judge(der, len, r->chain, store, now, &po, &r->findings);
+	r->has_ocsp = 1;
+	snprintf(r->ocsp_status, sizeof(r->ocsp_status), "%s", po.status);
+	snprintf(r->ocsp_this_update, sizeof(r->ocsp_this_update), "%s",
+	    po.this_update);
+	snprintf(r->ocsp_next_update, sizeof(r->ocsp_next_update), "%s",
+	    po.next_update);
 }
 
 /* Find the leaf's answer, verify the staple, then record what it says. */
