@@ -58,6 +58,42 @@ tap_require_binary() {
 	fi
 }
 
+# tap_require_tools PATH...: stop with one failing case unless each PATH
+# is an executable (pass "$(command -v NAME)" for a tool on PATH).
+tap_require_tools() {
+	for _rt in "$@"; do
+		if [ ! -x "$_rt" ]; then
+			tap_not_ok "test tools present" "missing: $_rt (make" \
+			    "tests, make deps)"
+			tap_done
+		fi
+	done
+}
+
+# tap_mint_files EPFIXTURE DIR: the test PKI of `epfixture mint-files` in
+# DIR, or stop with one failing case.
+tap_mint_files() {
+	if ! "$1" mint-files "$2" >"$T/mint.log" 2>&1; then
+		tap_not_ok "epfixture mint-files" "$(cat "$T/mint.log")"
+		tap_done
+	fi
+}
+
+# tap_expect NAME EXPECTED ACTUAL [FILE...]: one case comparing two
+# strings; on a difference both, then each FILE, as diagnostics.
+tap_expect() {
+	_en=$1 _ee=$2 _ea=$3
+	shift 3
+	if [ "$_ee" = "$_ea" ]; then
+		tap_ok "$_en"
+	else
+		tap_not_ok "$_en" "expected: $_ee" "actual:   $_ea"
+		for _ef in "$@"; do
+			tap_diag "$_ef"
+		done
+	fi
+}
+
 # tap_done: exit 0 when every case passed and there was at least one.
 tap_done() {
 	[ "$TAP_COUNT" -gt 0 ] && [ "$TAP_FAILED" -eq 0 ]

@@ -11,20 +11,10 @@ tap_require_binary
 
 : "${BUILD:=build}"
 EPFIXTURE=${EPFIXTURE:-$TOP/$BUILD/tests/epfixture}
-for b in "$EPFIXTURE" "$(command -v openssl)" "$(command -v jq)" \
-    "$(command -v faketime)"; do
-	if [ ! -x "$b" ]; then
-		tap_not_ok "test tools present" "missing: $b (make tests," \
-		    "make deps)"
-		tap_done
-	fi
-done
-
+tap_require_tools "$EPFIXTURE" "$(command -v openssl)" \
+    "$(command -v jq)" "$(command -v faketime)"
 P=$T/pki
-if ! "$EPFIXTURE" mint-files "$P" >"$T/mint.log" 2>&1; then
-	tap_not_ok "epfixture mint-files" "$(cat "$T/mint.log")"
-	tap_done
-fi
+tap_mint_files "$EPFIXTURE" "$P"
 
 SERVERS=""
 # stop_servers: stop every s_server started here (also on exit).
@@ -35,20 +25,6 @@ stop_servers() {
 	SERVERS=""
 }
 atexit stop_servers
-
-# expect NAME EXPECTED ACTUAL [FILE...]: one case comparing two strings.
-expect() {
-	_n=$1 _e=$2 _a=$3
-	shift 3
-	if [ "$_e" = "$_a" ]; then
-		tap_ok "$_n"
-	else
-		tap_not_ok "$_n" "expected: $_e" "actual:   $_a"
-		for _f in "$@"; do
-			tap_diag "$_f"
-		done
-	fi
-}
 
 # iso "DATE": openssl's "Dec  3 12:20:46 2026 GMT" as 2026-12-03T12:20:46Z.
 iso() {
@@ -145,48 +121,48 @@ LEAF="leaf CN=sip.contoso.com,O=Contoso (sha256 "
 
 # --- A good staple: tls.ocsp has its status and dates, no finding.
 if run good -status_file "$T/good.der"; then
-	expect "good: exit 0" 0 "$RC" "$T/good.err"
-	expect "good: tls.ocsp" \
+	tap_expect "good: exit 0" 0 "$RC" "$T/good.err"
+	tap_expect "good: tls.ocsp" \
 	    "{\"status\":\"good\",\"this_update\":\"$(update "$T/good.der" This)\",\"next_update\":\"$(update "$T/good.der" Next)\"}" \
 	    "$(jqf good '.results[0].tls.ocsp')" "$T/good.json"
-	expect "good: no finding" "[]" "$(jqf good '.results[0].findings')"
+	tap_expect "good: no finding" "[]" "$(jqf good '.results[0].findings')"
 fi
 
 # --- The same over TLS 1.2, where the staple is a CertificateStatus message.
 if run good12 -status_file "$T/good.der" -no_tls1_3; then
-	expect "good over TLS 1.2: exit 0" 0 "$RC" "$T/good12.err"
-	expect "good over TLS 1.2: version and status" '["TLSv1.2","good"]' \
+	tap_expect "good over TLS 1.2: exit 0" 0 "$RC" "$T/good12.err"
+	tap_expect "good over TLS 1.2: version and status" '["TLSv1.2","good"]' \
 	    "$(jqf good12 '[.results[0].tls.version,.results[0].tls.ocsp.status]')" \
 	    "$T/good12.json"
 fi
 
 # --- Revoked: REVOKED, critical, with the revocation time and reason.
 if run revoked -status_file "$T/revoked.der"; then
-	expect "revoked: exit 2" 2 "$RC" "$T/revoked.err"
-	expect "revoked: tls.ocsp.status" '"revoked"' \
+	tap_expect "revoked: exit 2" 2 "$RC" "$T/revoked.err"
+	tap_expect "revoked: tls.ocsp.status" '"revoked"' \
 	    "$(jqf revoked '.results[0].tls.ocsp.status')"
-	expect "revoked: one finding, REVOKED critical" \
+	tap_expect "revoked: one finding, REVOKED critical" \
 	    '[["REVOKED","critical"]]' \
 	    "$(jqf revoked '[.results[0].findings[]|[.code,.severity]]')" \
 	    "$T/revoked.json"
-	expect "revoked: the message names the leaf, the time and the reason" \
+	tap_expect "revoked: the message names the leaf, the time and the reason" \
 	    true "$(jqf revoked ".results[0].findings[0].message |
 	    startswith(\"$LEAF\") and contains(\"is revoked since $REVOKED_ISO (reason: keyCompromise)\")")" \
 	    "$T/revoked.json"
-	expect "revoked: status critical" '"critical"' \
+	tap_expect "revoked: status critical" '"critical"' \
 	    "$(jqf revoked '.results[0].status')"
 fi
 
 # --- Signed by a responder the issuer never delegated: no REVOKED trust.
 if run wrongkey -status_file "$T/wrongkey.der"; then
-	expect "wrong signer: exit 1" 1 "$RC" "$T/wrongkey.err"
-	expect "wrong signer: tls.ocsp.status unknown" '"unknown"' \
+	tap_expect "wrong signer: exit 1" 1 "$RC" "$T/wrongkey.err"
+	tap_expect "wrong signer: tls.ocsp.status unknown" '"unknown"' \
 	    "$(jqf wrongkey '.results[0].tls.ocsp.status')"
-	expect "wrong signer: one finding, OCSP_STAPLE_INVALID warning" \
+	tap_expect "wrong signer: one finding, OCSP_STAPLE_INVALID warning" \
 	    '[["OCSP_STAPLE_INVALID","warning"]]' \
 	    "$(jqf wrongkey '[.results[0].findings[]|[.code,.severity]]')" \
 	    "$T/wrongkey.json"
-	expect "wrong signer: the message says who signed it" true \
+	tap_expect "wrong signer: the message says who signed it" true \
 	    "$(jqf wrongkey ".results[0].findings[0].message |
 	    contains(\"does not verify: it is signed by CN=sip.fabrikam.com,O=Fabrikam, neither the leaf's issuer\")")" \
 	    "$T/wrongkey.json"
@@ -195,15 +171,15 @@ fi
 # --- nextUpdate in the past (made 8 days ago, valid 7): stale.
 if run stale -status_file "$T/stale.der"; then
 	NEXT=$(update "$T/stale.der" Next)
-	expect "stale: exit 1" 1 "$RC" "$T/stale.err"
-	expect "stale: tls.ocsp" \
+	tap_expect "stale: exit 1" 1 "$RC" "$T/stale.err"
+	tap_expect "stale: tls.ocsp" \
 	    "{\"status\":\"good\",\"this_update\":\"$(update "$T/stale.der" This)\",\"next_update\":\"$NEXT\"}" \
 	    "$(jqf stale '.results[0].tls.ocsp')" "$T/stale.json"
-	expect "stale: one finding, OCSP_STAPLE_INVALID warning" \
+	tap_expect "stale: one finding, OCSP_STAPLE_INVALID warning" \
 	    '[["OCSP_STAPLE_INVALID","warning"]]' \
 	    "$(jqf stale '[.results[0].findings[]|[.code,.severity]]')" \
 	    "$T/stale.json"
-	expect "stale: the message gives nextUpdate" true \
+	tap_expect "stale: the message gives nextUpdate" true \
 	    "$(jqf stale ".results[0].findings[0].message |
 	    contains(\"is stale: its nextUpdate $NEXT is past\")")" \
 	    "$T/stale.json"
@@ -211,8 +187,8 @@ fi
 
 # --- No staple: tls.ocsp null, no finding.
 if run none; then
-	expect "no staple: exit 0" 0 "$RC" "$T/none.err"
-	expect "no staple: tls.ocsp null, no finding" '[null,[]]' \
+	tap_expect "no staple: exit 0" 0 "$RC" "$T/none.err"
+	tap_expect "no staple: tls.ocsp null, no finding" '[null,[]]' \
 	    "$(jqf none '[.results[0].tls.ocsp,.results[0].findings]')" \
 	    "$T/none.json"
 fi
