@@ -1,6 +1,7 @@
 /*
  * once.c: one round over every endpoint, a report, an exit status.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,13 @@ once_run(const struct conf *conf, int json)
 	size_t			 i, j, n = 0;
 	enum status		 worst;
 
+	/*
+	 * A server that drops the connection with our ClientHello unread
+	 * makes OpenSSL's alert write fail with EPIPE: that must be a
+	 * HANDSHAKE_FAILED finding, not the death of --once or probe by
+	 * SIGPIPE (the daemon ignores it too).
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	memset(&round, 0, sizeof(round));
 	if ((round.store = tlsctx_store(conf->ca_file, &cause)) == NULL) {
 		fprintf(stderr, "edgeprobe: %s\n", cause);
