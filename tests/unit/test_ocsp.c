@@ -3,7 +3,8 @@
  * against responses minted with the OpenSSL API (tests/lib/mintocsp.c):
  * good, revoked, unknown, signed by the wrong key, by an unrelated CA, by a
  * delegated responder with and without id-kp-OCSPSigning, stale, not yet
- * valid, for another serial, garbage, cut short and an error answer. Each
+ * valid, for another serial, the issuer from the store or nowhere, garbage,
+ * cut short and an error answer. Each
  * row says the exact status, dates, finding code, severity and the message
  * parts an operator relies on. `now` is read once; everything is minted
  * relative to it.
@@ -45,6 +46,7 @@ struct fixture {
 	X509		*nodelegate;	/* issuer-signed, serverAuth only */
 	X509		*rogue;		/* self-signed, unrelated */
 	X509_STORE	*store;		/* the main root */
+	X509_STORE	*store2;	/* the main root and intermediate */
 };
 
 static struct fixture	 fx;
@@ -75,7 +77,7 @@ struct row {
 	long		 this_off;	/* thisUpdate = now + this_off */
 	long		 next_off;	/* nextUpdate = now + next_off; 0 none */
 	int		 leaf_only;	/* the issuer is not sent */
-	int		 no_store;	/* judge with a NULL store */
+	int		 no_store;	/* judge with a NULL store; 2: store2 */
 	const char	*want_status;
 	int		 want_dates;	/* this/next_update as minted */
 	int		 want_code;	/* enum finding_code or NONE */
@@ -138,6 +140,8 @@ static const struct row rows[] = {
 	    -3600, 7 * DAY, 1, 0, "unknown", 0, F_OCSP_STAPLE_INVALID,
 	    SEV_WARNING, { "cannot be checked: the leaf's issuer is neither "
 	    "sent nor in the trust store" } },
+	{ "issuer_from_store", ST_SIGNED, SIG_ISSUER, V_OCSP_CERTSTATUS_GOOD,
+	    0, -3600, 7 * DAY, 1, 2, "good", 1, NONE, SEV_INFO, { NULL } },
 	{ "untrusted_store", ST_SIGNED, SIG_ISSUER, V_OCSP_CERTSTATUS_GOOD, 0,
 	    -3600, 7 * DAY, 0, 1, "unknown", 1, F_OCSP_STAPLE_INVALID,
 	    SEV_WARNING, { "its signer's certificate does not verify to the "
@@ -209,7 +213,10 @@ setup(void **state)
 		return -1;
 	if (fx.leaf == NULL || fx.sibling == NULL || fx.delegate == NULL ||
 	    fx.nodelegate == NULL || fx.rogue == NULL || (fx.store = X509_STORE_new()) == NULL ||
-	    X509_STORE_add_cert(fx.store, fx.pki.root) != 1)
+	    X509_STORE_add_cert(fx.store, fx.pki.root) != 1 ||
+	    (fx.store2 = X509_STORE_new()) == NULL ||
+	    X509_STORE_add_cert(fx.store2, fx.pki.root) != 1 ||
+	    X509_STORE_add_cert(fx.store2, fx.pki.inter) != 1)
 		return -1;
 	return 0;
 }
@@ -220,6 +227,7 @@ teardown(void **state)
 {
 	(void)state;
 	X509_STORE_free(fx.store);
+	X509_STORE_free(fx.store2);
 	X509_free(fx.leaf);
 	X509_free(fx.sibling);
 	X509_free(fx.delegate);
@@ -317,8 +325,8 @@ test_row(void **state)
 	der = staple(r, &len);
 	findings_init(&fs);
 	memset(&out, 'x', sizeof(out));
-	policy_ocsp_judge(der, len, chain, r->no_store ? NULL : fx.store,
-	    fx.now, &out, &fs);
+	policy_ocsp_judge(der, len, chain, r->no_store == 1 ? NULL :
+	    r->no_store == 2 ? fx.store2 : fx.store, fx.now, &out, &fs);
 
 	assert_string_equal(out.status, r->want_status);
 	if (r->want_dates) {
