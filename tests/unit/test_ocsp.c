@@ -1,13 +1,13 @@
 /*
  * test_ocsp.c: the judgement of stapled OCSP responses (policy_ocsp.c),
  * against responses minted with the OpenSSL API (tests/lib/mintocsp.c):
- * good, revoked, unknown, signed by the wrong key, by an unrelated CA, by a
- * delegated responder with and without id-kp-OCSPSigning, stale, not yet
- * valid, for another serial, the issuer from the store or nowhere, garbage,
- * cut short and an error answer. Each
- * row says the exact status, dates, finding code, severity and the message
- * parts an operator relies on. `now` is read once; everything is minted
- * relative to it.
+ * good, revoked, unknown, signed by the wrong key, by an unrelated
+ * responder, by a delegated responder with and without id-kp-OCSPSigning,
+ * stale, not yet valid, for another serial, the issuer found in the store
+ * or nowhere, garbage, cut short and an error answer. Each row says the
+ * exact status, dates, finding code, severity and the message parts an
+ * operator relies on. `now` is read once; everything is minted relative
+ * to it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
