@@ -34,7 +34,7 @@ endif
 SRCS	 = src/log.c src/xmalloc.c src/finding.c src/chain.c src/policy.c \
 	   src/policy_eval.c src/policy_trust.c src/policy_names.c \
 	   src/policy_dates.c src/policy_eku.c src/policy_crypto.c \
-	   src/policy_pool.c src/conform.c src/conform_names.c \
+	   src/policy_pool.c src/policy_ocsp.c src/conform.c src/conform_names.c \
 	   src/result.c src/conf.c src/conf_err.c src/conf_keys.c \
 	   src/conf_target.c src/conf_syntax.c src/conf_file.c \
 	   src/tlsctx.c src/probe.c src/probe_dns.c \
@@ -51,7 +51,7 @@ PROG	 = $(BUILD)/edgeprobe
 
 # Test support: certificate minting and loopback servers.
 TLSRCS	 = tests/lib/mint.c tests/lib/tlsserver.c tests/lib/enginetest.c \
-	   tests/lib/mintfiles.c
+	   tests/lib/mintfiles.c tests/lib/mintocsp.c
 TLOBJS	 = $(TLSRCS:tests/lib/%.c=$(BUILD)/tobj/%.o)
 TLIB	 = $(BUILD)/libtest.a
 FIXTURE	 = $(BUILD)/tests/epfixture
@@ -109,7 +109,7 @@ FUZZERS	 = build/fuzz/fuzz_policy build/fuzz/fuzz_conf build/fuzz/fuzz_sip
 FUZZ_POLICY_SRCS = tests/fuzz/fuzz_policy.c src/chain.c src/policy.c \
 	   src/policy_eval.c src/policy_trust.c src/policy_names.c \
 	   src/policy_dates.c src/policy_eku.c src/policy_crypto.c \
-	   src/policy_pool.c src/conform.c src/conform_names.c \
+	   src/policy_pool.c src/policy_ocsp.c src/conform.c src/conform_names.c \
 	   src/finding.c src/result.c src/xmalloc.c src/log.c tests/lib/mint.c
 FUZZ_CONF_SRCS = tests/fuzz/fuzz_conf.c src/conf.c src/conf_err.c \
 	   src/conf_keys.c src/conf_target.c src/conf_syntax.c \

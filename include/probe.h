@@ -23,6 +23,15 @@
 #define PROBE_MAX_CAS		64
 #define PROBE_MAX_CA_LEN	1024
 
+/*
+ * The most bytes of a stapled OCSP response kept. OpenSSL already caps a
+ * TLS 1.2 CertificateStatus message at 16 KiB (SSL3_RT_MAX_PLAIN_LENGTH);
+ * in TLS 1.3 the staple rides in the Certificate message, bounded only by
+ * its 100 KiB limit, so the engine enforces the same 16 KiB itself. A
+ * longer staple is cut there and then does not parse: OCSP_STAPLE_INVALID.
+ */
+#define PROBE_MAX_OCSP		16384
+
 struct probe_engine;
 struct probe_timer;
 
@@ -77,6 +86,12 @@ struct probe_outcome {
 	char			 sip_reason[129];
 	char			 sip_server[129];	/* Server, else User-Agent */
 	char			 sip_error[128];	/* why no answer */
+	unsigned char		*ocsp_der;	/* the stapled OCSP response as
+						   sent (at most PROBE_MAX_OCSP
+						   bytes), NULL when none came;
+						   the callback owns it like
+						   chain (may steal: set NULL) */
+	size_t			 ocsp_len;
 };
 
 typedef void	(*probe_done_cb)(struct probe_outcome *, void *);

@@ -1,6 +1,7 @@
 /*
  * probe_tls.h: what the engine's OpenSSL callbacks capture (engine-internal):
- * the chain as presented, a CertificateRequest, the server's last alert.
+ * the chain as presented, a CertificateRequest, the server's last alert,
+ * the OCSP staple.
  */
 #ifndef EDGEPROBE_PROBE_TLS_H
 #define EDGEPROBE_PROBE_TLS_H
@@ -15,5 +16,7 @@ int	probe_tls_init(char **cause);
 void	probe_tls_ctx(SSL_CTX *);
 /* Tie an SSL to its probe, for the callbacks. */
 void	probe_tls_bind(SSL *, struct probe *);
+/* The stapled OCSP response into o, at most PROBE_MAX_OCSP bytes. */
+void	probe_tls_staple(SSL *, struct probe_outcome *);
 
 #endif

@@ -42,6 +42,10 @@ struct result {
 	char			*sip_server;	/* Server (or User-Agent); NULL */
 	struct result_srv	*srv;		/* NULL unless from a domain */
 	int			 no_endpoint;	/* a file judged: address, port null */
+	int			 has_ocsp;	/* a staple came: tls.ocsp */
+	char			 ocsp_status[16];	/* good|revoked|unknown */
+	char			 ocsp_this_update[32];	/* ""; null in JSON */
+	char			 ocsp_next_update[32];	/* ""; null in JSON */
 	int			 has_days;
 	long long		 days_left;
 	STACK_OF(X509)		*chain;		/* as presented, leaf first; never NULL */

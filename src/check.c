@@ -13,6 +13,7 @@
 #include "log.h"
 #include "policy.h"
 #include "policy_names.h"
+#include "policy_ocsp.h"
 #include "probe.h"
 #include "result.h"
 #include "tlsctx.h"
@@ -326,6 +327,9 @@ check_judge(struct check_probe *cp, struct result *r, struct probe_outcome *o)
 	chain_sha256_hex(sk_X509_value(r->chain, 0), r->leaf_sha256);
 
 	check_policy(t, cp->store, r, o->tls_version, o->chain_sent);
+	if (o->ocsp_der != NULL)
+		policy_ocsp_result(r, o->ocsp_der, o->ocsp_len, cp->store,
+		    time(NULL));
 	if (cp->srv.name != NULL)
 		policy_names_srv_target(sk_X509_value(r->chain, 0), cp->srv.name,
 		    cp->srv.target, &r->findings);

@@ -318,6 +318,13 @@ probe_connected(struct probe *p)
 	if (p->sni != NULL && inet_pton(AF_INET, p->sni, &a4) != 1 &&
 	    inet_pton(AF_INET6, p->sni, &a6) != 1)
 		SSL_set_tlsext_host_name(p->ssl, p->sni);
+	/*
+	 * Ask for an OCSP staple (status_request). The staple is only ever
+	 * read and judged offline: no OCSP responder or CRL is fetched,
+	 * because a URL in a hostile certificate must never make edgeprobe
+	 * call out.
+	 */
+	SSL_set_tlsext_status_type(p->ssl, TLSEXT_STATUSTYPE_ocsp);
 	probe_enter_state(p, PS_HANDSHAKE);
 	probe_handshake(p);
 }
@@ -552,6 +559,8 @@ probe_finish(struct probe *p, enum probe_error err, const char *cause)
 	o.client_cert_sent = p->client_cert_sent;
 	probe_sip_outcome(p, &o);
 	probe_sip_free(p);
+	if (p->ssl != NULL)
+		probe_tls_staple(p->ssl, &o);
 
 	probe_enter_state(p, PS_DONE);
 	if (p->ev_set)
@@ -574,6 +583,7 @@ probe_finish(struct probe *p, enum probe_error err, const char *cause)
 	p->done(&o, p->arg);
 	sk_X509_pop_free(o.chain, X509_free);
 	strlist_free(&o.acceptable_cas);
+	free(o.ocsp_der);
 	free(p);
 	if (!eng->stopping)
 		probe_engine_pump(eng);

@@ -3,6 +3,7 @@
  * reports: the chain exactly as the server presented it, whether it asked
  * for a client certificate and from which CAs, and the last fatal alert it
  * sent; and they present the probe's client identity when it has one.
+ * It also copies the stapled OCSP response out of a finished handshake.
  */
 #include <stdio.h>
 #include <string.h>
@@ -215,4 +216,19 @@ probe_info_cb(const SSL *ssl, int where, int ret)
 	if ((ret >> 8) == SSL3_AL_FATAL)
 		snprintf(p->alert, sizeof(p->alert), "%s",
 		    SSL_alert_desc_string_long(ret));
+}
+
+/* Copy the stapled OCSP response, if one came, at most PROBE_MAX_OCSP bytes. */
+void
+probe_tls_staple(SSL *ssl, struct probe_outcome *o)
+{
+	const unsigned char	*der = NULL;
+	long			 len;
+
+	len = SSL_get_tlsext_status_ocsp_resp(ssl, &der);
+	if (len <= 0 || der == NULL)
+		return;
+	o->ocsp_len = len > PROBE_MAX_OCSP ? PROBE_MAX_OCSP : (size_t)len;
+	o->ocsp_der = xmalloc(o->ocsp_len);
+	memcpy(o->ocsp_der, der, o->ocsp_len);
 }

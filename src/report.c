@@ -50,6 +50,7 @@ static json_t	*report_strlist(const struct strlist *);
 static json_t	*report_cert(X509 *);
 static json_t	*report_result(const struct result *);
 static json_t	*report_sip(const struct result *);
+static json_t	*report_ocsp(const struct result *);
 static json_t	*report_srv(const struct result_srv *);
 static double	 report_ms(double);
 static char	*report_escape(const char *);
@@ -259,7 +260,7 @@ report_result(const struct result *r)
 		    report_strlist(&r->acceptable_cas));
 		report_set(tls, "client_cert_sent",
 		    report_checked(json_boolean(r->client_cert_sent)));
-		report_set(tls, "ocsp", report_checked(json_null()));
+		report_set(tls, "ocsp", report_ocsp(r));
 	} else
 		tls = report_checked(json_null());
 	report_set(o, "tls", tls);
@@ -282,6 +283,21 @@ report_result(const struct result *r)
 	report_set(o, "findings", fs);
 	report_set(o, "sip", report_sip(r));
 	report_set(o, "srv", report_srv(r->srv));
+	return o;
+}
+
+/* The `tls.ocsp` object: null when no staple came. */
+static json_t *
+report_ocsp(const struct result *r)
+{
+	json_t	*o;
+
+	if (!r->has_ocsp)
+		return report_checked(json_null());
+	o = report_checked(json_object());
+	report_set(o, "status", report_jstr(r->ocsp_status));
+	report_set(o, "this_update", report_jstr_or_null(r->ocsp_this_update));
+	report_set(o, "next_update", report_jstr_or_null(r->ocsp_next_update));
 	return o;
 }
 

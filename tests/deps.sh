@@ -7,6 +7,7 @@ PKGS="gcc make pkg-config libssl-dev openssl libevent-dev libconfig-dev
 libjansson-dev libcmocka-dev libsystemd-dev libc-ares-dev libpsl-dev jq dnsmasq-base clang libclang-rt-14-dev
 valgrind mandoc iproute2 util-linux systemd prometheus curl
 kamailio kamailio-tls-modules dnsutils
+faketime
 cppcheck clang-tidy"
 missing=""
 for p in $PKGS; do

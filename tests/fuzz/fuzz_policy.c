@@ -5,21 +5,24 @@
  * certificate that parses goes through chain_cert_info(), the chain through
  * policy_evaluate() (and with it conform_check(), the NONCONFORMANT rules)
  * at a time the input chooses, the leaves through
- * policy_pool(), and the strings through policy_host_match(),
+ * policy_pool(), the strings through policy_host_match(),
  * chain_escape() and, against the leaf, policy_names_covered() and
- * policy_names_srv_target(). Besides memory errors and leaks (ASan,
- * UBSan, LSan), the modules' promises are checked and abort() when broken:
- * every display string and every finding message is printable ASCII,
- * every finding code and severity is one of the table's, the same input
- * judged twice gives the same findings (the policy reads no clock and
- * keeps no state), and SRV_TARGET_NOT_COVERED comes exactly when the
- * target is not covered.
+ * policy_names_srv_target(), and an OCSP staple, when the input has one,
+ * through policy_ocsp_judge() against the chain and store. Besides memory
+ * errors and leaks (ASan, UBSan, LSan), the modules' promises are checked
+ * and abort() when broken: every display string and every finding message
+ * is printable ASCII, every finding code and severity is one of the
+ * table's, the same input judged twice gives the same findings (the policy
+ * reads no clock and keeps no state), SRV_TARGET_NOT_COVERED comes exactly
+ * when the target is not covered, and tls.ocsp's status is
+ * good|revoked|unknown with well-formed dates.
  *
  * Input format, all integers big-endian:
  *   byte 0	flags: bit 0 public_im; bit 1 sni, bit 2 subject, bit 3 san
  *		taken from the strings; bits 4-5 how many certificates at the
  *		end of the list form the trust store (0: the shared store);
- *		bit 6 no store at all (NULL)
+ *		bit 6 no store at all (NULL); bit 7 the record after the
+ *		strings is a stapled OCSP response (DER), not a certificate
  *   byte 1	warn_days (signed)
  *   byte 2	crit_days (signed)
  *   byte 3	negotiated protocol: 0 unknown, else 0x0300 + (byte & 7)
@@ -43,6 +46,7 @@
 #include "finding.h"
 #include "mint.h"
 #include "policy.h"
+#include "policy_ocsp.h"
 #include "result.h"
 
 #define FUZZ_NOW	1767323045LL	/* 2026-01-02T03:04:05Z */
@@ -55,8 +59,11 @@ int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 static void	 fuzz_check_printable(const char *);
 static void	 fuzz_check_info(const struct cert_info *);
 static void	 fuzz_check_findings(const struct findings *);
+static void	 fuzz_check_date(const char *);
 static int	 fuzz_same(const struct findings *, const struct findings *);
 static void	 fuzz_strings(const uint8_t *, size_t, char **, size_t *);
+static void	 fuzz_ocsp(const uint8_t *, size_t, STACK_OF(X509) *,
+		    X509_STORE *, time_t);
 
 /* The trust store of inputs that bring none: one minted root. */
 static X509_STORE	*fuzz_store;
@@ -170,6 +177,53 @@ fuzz_strings(const uint8_t *p, size_t len, char **v, size_t *n)
 	}
 }
 
+/* abort() unless a date is "" or YYYY-MM-DDTHH:MM:SSZ. */
+static void
+fuzz_check_date(const char *d)
+{
+	if (d[0] != '\0' && (strlen(d) != 20 || d[19] != 'Z'))
+		abort();
+}
+
+/* The staple judged twice: the same, and only the promised values. */
+static void
+fuzz_ocsp(const uint8_t *der, size_t len, STACK_OF(X509) *chain,
+    X509_STORE *store, time_t now)
+{
+	struct policy_ocsp	 o, o2;
+	struct findings		 fs, fs2;
+	size_t			 i;
+
+	findings_init(&fs);
+	findings_init(&fs2);
+	policy_ocsp_judge(der, len, chain, store, now, &o, &fs);
+	policy_ocsp_judge(der, len, chain, store, now, &o2, &fs2);
+	if (memcmp(&o, &o2, sizeof(o)) != 0 || !fuzz_same(&fs, &fs2))
+		abort();
+	if (strcmp(o.status, "good") != 0 && strcmp(o.status, "revoked") != 0 &&
+	    strcmp(o.status, "unknown") != 0)
+		abort();
+	fuzz_check_date(o.this_update);
+	fuzz_check_date(o.next_update);
+	fuzz_check_findings(&fs);
+	for (i = 0; i < fs.n; i++)
+		if (fs.v[i].code != F_REVOKED &&
+		    fs.v[i].code != F_OCSP_STAPLE_INVALID)
+			abort();
+	/* REVOKED only from a staple that verified and says revoked. */
+	if (findings_has(&fs, F_REVOKED) != (strcmp(o.status, "revoked") == 0))
+		abort();
+	if (fuzz_print) {
+		fprintf(stderr, "ocsp %s %s %s:", o.status, o.this_update,
+		    o.next_update);
+		for (i = 0; i < fs.n; i++)
+			fprintf(stderr, " %s", finding_code_name(fs.v[i].code));
+		fprintf(stderr, "\n");
+	}
+	findings_free(&fs);
+	findings_free(&fs2);
+}
+
 /* One input: parse, judge twice, check the promises. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -182,6 +236,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	X509_STORE		*store = fuzz_store, *own = NULL;
 	X509			*x;
 	const unsigned char	*p;
+	const uint8_t		*staple = NULL;
+	size_t			 staple_len = 0;
 	char			*str[FUZZ_MAXSTR], *e;
 	const char		*san[FUZZ_MAXSTR];
 	size_t			 off, len, nstr = 0, nsan = 0, i, j, nres = 0;
@@ -212,6 +268,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			len = size - off;
 		if (n == 0) {
 			fuzz_strings(data + off, len, str, &nstr);
+			continue;
+		}
+		if (n == 1 && (flags & 0x80)) {
+			staple = data + off;
+			staple_len = len;
 			continue;
 		}
 		if (sk_X509_num(chain) == FUZZ_MAXCERT)
@@ -294,6 +355,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	findings_free(&fs);
 	findings_free(&fs2);
+	if (staple != NULL)
+		fuzz_ocsp(staple, staple_len, chain, store, now);
 
 	/* Each string as an SRV target: the finding exactly when uncovered. */
 	findings_init(&fs);

@@ -7,7 +7,8 @@
  *
  * Build and run (see README):
  *   cc -Iinclude -Itests/lib -o build/fuzz/gen_policy_corpus \
- *       tests/fuzz/gen_policy_corpus.c tests/lib/mint.c -lcrypto
+ *       tests/fuzz/gen_policy_corpus.c tests/lib/mint.c \
+ *       tests/lib/mintocsp.c -lcrypto
  *   build/fuzz/gen_policy_corpus tests/fuzz/corpus_policy
  */
 #include <stdint.h>
@@ -17,9 +18,11 @@
 #include <time.h>
 
 #include <openssl/evp.h>
+#include <openssl/ocsp.h>
 #include <openssl/x509.h>
 
 #include "mint.h"
+#include "mintocsp.h"
 
 #define FUZZ_NOW	1767323045LL	/* as in fuzz_policy.c */
 #define DAY		(24LL * 60 * 60)
@@ -34,6 +37,7 @@ static void	 put(struct input *, const void *, size_t);
 static void	 header(struct input *, int, int, int, int, int32_t);
 static void	 strings(struct input *, const char *const *, size_t);
 static void	 cert(struct input *, X509 *);
+static void	 staple(struct input *, const struct mintocsp_spec *);
 static void	 save(const char *, const char *, const struct input *);
 static X509	*ca(const char *, EVP_PKEY *, X509 *, EVP_PKEY *, int,
 		    const char *);
@@ -108,6 +112,22 @@ cert(struct input *in, X509 *x)
 	OPENSSL_free(der);
 }
 
+/* One stapled OCSP response record (flags bit 7). */
+static void
+staple(struct input *in, const struct mintocsp_spec *spec)
+{
+	unsigned char	*der, l[2];
+	size_t		 len;
+
+	if ((der = mintocsp_response(spec, &len)) == NULL || len > 0xffff)
+		die("mintocsp_response");
+	l[0] = (unsigned char)(len >> 8);
+	l[1] = (unsigned char)len;
+	put(in, l, 2);
+	put(in, der, len);
+	free(der);
+}
+
 /* Write one input as DIR/NAME. */
 static void
 save(const char *dir, const char *name, const struct input *in)
@@ -156,6 +176,19 @@ main(int argc, char *argv[])
 	static const unsigned char nul_san[] = "sip.contoso.com\0.evil.example";
 	static const unsigned char bad_cn[] = "sip\x01\n\xff\\,+\"";
 	static const char *const dns_wild[] = { "*.contoso.com" };
+	static const struct {
+		const char	*name;
+		int		 status;
+		int		 wrong;		/* signed by another CA */
+		int32_t		 delta;		/* now - FUZZ_NOW */
+	} ocsp[] = {
+		{ "ocsp-good", V_OCSP_CERTSTATUS_GOOD, 0, 0 },
+		{ "ocsp-revoked", V_OCSP_CERTSTATUS_REVOKED, 0, 0 },
+		{ "ocsp-stale", V_OCSP_CERTSTATUS_GOOD, 0, (int32_t)(8 * DAY) },
+		{ "ocsp-wrong-signer", V_OCSP_CERTSTATUS_REVOKED, 1, 0 },
+	};
+	struct mintocsp_spec	 os;
+	size_t			 i;
 	struct input		 in;
 	struct mint_spec	 spec;
 	EVP_PKEY		*rk, *ik, *lk, *weak, *eck, *edk;
@@ -192,6 +225,28 @@ main(int argc, char *argv[])
 	cert(&in, inter);
 	cert(&in, root);
 	save(dir, "seed-edge", &in);
+
+	/* The same with OCSP staples: good, revoked, stale, wrong signer. */
+	memset(&os, 0, sizeof(os));
+	os.cert = leaf;
+	os.issuer = inter;
+	os.signer = inter;
+	os.signer_key = ik;
+	os.reason = OCSP_REVOKED_STATUS_KEYCOMPROMISE;
+	os.revoked_at = (time_t)(FUZZ_NOW - DAY);
+	os.this_update = (time_t)(FUZZ_NOW - 3600);
+	os.next_update = (time_t)(FUZZ_NOW + 7 * DAY);
+	for (i = 0; i < sizeof(ocsp) / sizeof(ocsp[0]); i++) {
+		os.status = ocsp[i].status;
+		os.signer = ocsp[i].wrong ? srv : inter;
+		header(&in, full | 0x80, 30, 7, 3, ocsp[i].delta);
+		strings(&in, seed, 5);
+		staple(&in, &os);
+		cert(&in, leaf);
+		cert(&in, inter);
+		cert(&in, root);
+		save(dir, ocsp[i].name, &in);
+	}
 
 	/* The same, 195 days later: expiring, then expired. */
 	header(&in, full, 30, 7, 3, (int32_t)(195 * DAY));

@@ -321,6 +321,8 @@ mint_add_eku(X509 *x, X509V3_CTX *ctx, int mask)
 		strcat(buf, ",codeSigning");
 	if (mask & MINT_EKU_ANY)
 		strcat(buf, ",anyExtendedKeyUsage");
+	if (mask & MINT_EKU_OCSP)
+		strcat(buf, ",OCSPSigning");
 	if (buf[0] == '\0')
 		return 0;
 	return mint_add_conf(x, ctx, NID_ext_key_usage, buf + 1);

@@ -20,6 +20,7 @@ enum mint_keytype {
 #define MINT_EKU_CLIENT		0x02
 #define MINT_EKU_OTHER		0x04	/* codeSigning, to have an EKU without either */
 #define MINT_EKU_ANY		0x08	/* anyExtendedKeyUsage */
+#define MINT_EKU_OCSP		0x10	/* OCSPSigning: a delegated OCSP responder */
 #define MINT_EKU_NONE		(-1)	/* no EKU extension at all */
 
 struct mint_spec {

@@ -10,6 +10,8 @@
  *				both sides (edgeprobe's ca_file, a server's
  *				client CA list)
  *	inter.pem		the intermediate alone
+ *	inter.key		its key (an OCSP responder for the tests
+ *				signs with it: `openssl ocsp -rkey`)
  *	server.pem, .key	the seed's Access Edge certificate (CN
  *				sip.contoso.com, SANs sip.contoso.com,
  *				webcon.contoso.com, sip.fabrikam.com, EKU
@@ -229,6 +231,7 @@ mintfiles_write(const char *dir)
 		goto out;
 	}
 	if (mf_certs(dir, "inter.pem", p.main.inter, NULL) == -1 ||
+	    mf_key(dir, "inter.key", p.main.inter_key) == -1 ||
 	    mf_certs(dir, "server.pem", p.server, p.main.inter) == -1 ||
 	    mf_key(dir, "server.key", p.server_key) == -1 ||
 	    mf_certs(dir, "partner.pem", p.partner, p.main.inter) == -1 ||

@@ -58,6 +58,18 @@ tap_require_binary() {
 	fi
 }
 
+# tap_require_tools PATH...: stop with one failing case unless each PATH
+# is an executable (pass "$(command -v NAME)" for a tool on PATH).
+tap_require_tools() {
+	for _rt in "$@"; do
+		if [ ! -x "$_rt" ]; then
+			tap_not_ok "test tools present" "missing: $_rt (make" \
+			    "tests, make deps)"
+			tap_done
+		fi
+	done
+}
+
 # tap_expect NAME EXPECTED ACTUAL [FILE...]: one case comparing two strings;
 # the FILEs are shown when they differ.
 tap_expect() {

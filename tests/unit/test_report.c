@@ -31,6 +31,8 @@ static const char *const result_keys[] = { "target", "host", "address",
     "findings", "sip", "srv" };
 static const char *const tls_keys[] = { "version", "cipher",
     "client_cert_requested", "acceptable_cas", "client_cert_sent", "ocsp" };
+static const char *const ocsp_keys[] = { "status", "this_update",
+    "next_update" };
 static const char *const cert_keys[] = { "subject", "issuer", "serial",
     "sha256", "not_before", "not_after", "san", "eku", "key", "signature" };
 static const char *const finding_keys[] = { "code", "severity", "message" };
@@ -825,6 +827,43 @@ test_json_sip_no_answer(void **state)
 	result_free(r);
 }
 
+/* tls.ocsp: the staple's status and dates; missing dates are null. */
+static void
+test_json_ocsp(void **state)
+{
+	struct result	*r;
+	json_t		*doc, *o;
+
+	(void)state;
+	r = tls_result();
+	r->has_ocsp = 1;
+	strcpy(r->ocsp_status, "revoked");
+	strcpy(r->ocsp_this_update, "2026-12-01T10:00:00Z");
+	strcpy(r->ocsp_next_update, "2026-12-08T10:00:00Z");
+	doc = render(&r, 1, NULL);
+	o = json_object_get(json_object_get(json_array_get(json_object_get(doc,
+	    "results"), 0), "tls"), "ocsp");
+	/* Keys in the order of CONTRACT.md section 7. */
+	assert_keys(o, ocsp_keys, NKEYS(ocsp_keys));
+	assert_string_equal(jstr(o, "status"), "revoked");
+	assert_string_equal(jstr(o, "this_update"), "2026-12-01T10:00:00Z");
+	assert_string_equal(jstr(o, "next_update"), "2026-12-08T10:00:00Z");
+	json_decref(doc);
+
+	strcpy(r->ocsp_status, "unknown");
+	r->ocsp_this_update[0] = '\0';
+	r->ocsp_next_update[0] = '\0';
+	doc = render(&r, 1, NULL);
+	o = json_object_get(json_object_get(json_array_get(json_object_get(doc,
+	    "results"), 0), "tls"), "ocsp");
+	assert_keys(o, ocsp_keys, NKEYS(ocsp_keys));
+	assert_string_equal(jstr(o, "status"), "unknown");
+	assert_true(json_is_null(json_object_get(o, "this_update")));
+	assert_true(json_is_null(json_object_get(o, "next_update")));
+	json_decref(doc);
+	result_free(r);
+}
+
 int
 main(void)
 {
@@ -834,6 +873,7 @@ main(void)
 		cmocka_unit_test(test_json_dns_failed),
 		cmocka_unit_test(test_json_federation),
 		cmocka_unit_test(test_json_sip_no_answer),
+		cmocka_unit_test(test_json_ocsp),
 		cmocka_unit_test(test_json_worst),
 		cmocka_unit_test(test_json_handshake_ms),
 		cmocka_unit_test(test_json_hostile_fields),
