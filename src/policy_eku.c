@@ -21,9 +21,11 @@
 
 #define POLICY_EKU_DATE		21	/* chain_time_iso() buffer */
 #define POLICY_CHROME_NOTE						\
-	"Public CAs now drop clientAuth from TLS server certificates "	\
-	"(Chrome root program: serverAuth-only issuing hierarchies), so "	\
-	"ask the CA for a certificate profile that still includes clientAuth"
+	"Public CAs stopped including clientAuth in TLS server "		\
+	"certificates (DigiCert and Sectigo by default since autumn 2025, "	\
+	"Let's Encrypt's default profile since 2026-02-11, Chrome's root "	\
+	"program for leaves issued from 2027-03-15), so ask the CA for a "	\
+	"certificate profile that still includes clientAuth"
 
 static void	 policy_eku_client_chain(struct policy_eval *);
 static char	*policy_eku_issued(struct policy_eval *, char *);

@@ -361,7 +361,10 @@ static struct pcase cases[] = {
 	    { F_CLIENT_EKU_MISSING, 0, ", issued by " PKI_INTER " on {nb}, "
 	    "has EKU serverAuth only; AOL public IM federation requires "
 	    "clientAuth as well.", 0 },
-	    { F_CLIENT_EKU_MISSING, 0, "Chrome root program", 0 },
+	    { F_CLIENT_EKU_MISSING, 0, "Public CAs stopped including clientAuth "
+	    "in TLS server certificates (DigiCert and Sectigo by default since "
+	    "autumn 2025, Let's Encrypt's default profile since 2026-02-11, "
+	    "Chrome's root program for leaves issued from 2027-03-15)", 0 },
 	    { F_CLIENT_EKU_MISSING, 0, "ask the CA for a certificate profile "
 	    "that still includes clientAuth", 0 } } },
 	{ .name = "CLIENT_EKU_MISSING: info without public IM",
@@ -383,7 +386,7 @@ static struct pcase cases[] = {
 	    " on {nb}, has clientAuth, but intermediate " PKI_INTER
 	    " (sha256 ", 0 },
 	    { F_CLIENT_CHAIN_INVALID, 0, "restricts its EKU to serverAuth",
-	    0 }, { F_CLIENT_CHAIN_INVALID, 0, "Chrome root program", 0 } } },
+	    0 }, { F_CLIENT_CHAIN_INVALID, 0, "Chrome's root program", 0 } } },
 	{ .name = "CLIENT_CHAIN_INVALID: info without public IM",
 	  .by = BY_SRV, .public_im_off = 1, .codes = "CLIENT_CHAIN_INVALID",
 	  .sev = { SEV(F_CLIENT_CHAIN_INVALID, SEV_INFO) } },
