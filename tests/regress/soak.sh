@@ -222,8 +222,10 @@ BAD=$(grep -cvE '^(target|event)=' "$T/daemon.err")
 if [ "$NC" -eq $((REPS * 5)) ] && [ "$BAD" -eq 0 ] && [ "$RC" -eq 0 ]; then
 	tap_ok "soak: healthy endpoints still ok, every line well formed, exit 0"
 else
+	grep -vE '^(target|event)=' "$T/daemon.err" | head -n 40 >"$T/stray"
 	tap_not_ok "soak: healthy endpoints still ok, every line well formed, exit 0" \
 	    "$NC of $((REPS * 5)) compliant ok, $BAD stray lines, exit $RC"
+	tap_diag "$T/stray" "the first stray lines"
 	echo "$LAST" | grep -v 'status=ok' | head -5 | sed 's/^/# /'
 fi
 
