@@ -57,7 +57,7 @@ static void	 check_sip(struct result *, const struct probe_outcome *,
 		    const char *);
 static void	 check_endpoint_text(char *, size_t, const char *, int);
 static void	 check_policy(const struct conf_target *, X509_STORE *,
-		    struct result *, int, int);
+		    struct result *, int, int, time_t);
 
 /* Resolve every name of a target (host, or each pool entry). */
 void
@@ -311,6 +311,7 @@ static void
 check_judge(struct check_probe *cp, struct result *r, struct probe_outcome *o)
 {
 	const struct conf_target	*t = cp->target;
+	time_t				 now;
 
 	r->has_tls = 1;
 	r->handshake_ms = o->handshake_ms;
@@ -326,10 +327,10 @@ check_judge(struct check_probe *cp, struct result *r, struct probe_outcome *o)
 	o->chain = NULL;
 	chain_sha256_hex(sk_X509_value(r->chain, 0), r->leaf_sha256);
 
-	check_policy(t, cp->store, r, o->tls_version, o->chain_sent);
+	now = time(NULL);
+	check_policy(t, cp->store, r, o->tls_version, o->chain_sent, now);
 	if (o->ocsp_der != NULL)
-		policy_ocsp_result(r, o->ocsp_der, o->ocsp_len, cp->store,
-		    time(NULL));
+		policy_ocsp_result(r, o->ocsp_der, o->ocsp_len, cp->store, now);
 	if (cp->srv.name != NULL)
 		policy_names_srv_target(sk_X509_value(r->chain, 0), cp->srv.name,
 		    cp->srv.target, &r->findings);
@@ -362,10 +363,9 @@ check_sip(struct result *r, const struct probe_outcome *o, const char *ep)
 /* Judge r's chain with t's policy, now. */
 static void
 check_policy(const struct conf_target *t, X509_STORE *store, struct result *r,
-    int tls_version, int chain_sent)
+    int tls_version, int chain_sent, time_t now)
 {
 	struct policy	 pol;
-	time_t		 now;
 
 	memset(&pol, 0, sizeof(pol));
 	pol.sni = r->sni;
@@ -377,7 +377,6 @@ check_policy(const struct conf_target *t, X509_STORE *store, struct result *r,
 	pol.crit_days = t->crit_days;
 	pol.tls_version = tls_version;
 	pol.chain_sent = chain_sent;
-	now = time(NULL);
 	(void)policy_evaluate(&pol, r->chain, store, now, &r->findings,
 	    &r->days_left);
 	/* An unreadable notAfter leaves days_left null, not 0. */
@@ -398,7 +397,7 @@ check_chain(const struct conf_target *t, X509_STORE *store,
 	r->chain = chain;
 	chain_sha256_hex(sk_X509_value(r->chain, 0), r->leaf_sha256);
 	/* No handshake: tls_version 0 means unknown, LEGACY_TLS cannot fire. */
-	check_policy(t, store, r, 0, 0);
+	check_policy(t, store, r, 0, 0, time(NULL));
 	result_finish(r);
 	return r;
 }

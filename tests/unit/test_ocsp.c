@@ -212,7 +212,8 @@ setup(void **state)
 	    X509_sign(fx.impostor, fx.wrongkey, EVP_sha256()) <= 0)
 		return -1;
 	if (fx.leaf == NULL || fx.sibling == NULL || fx.delegate == NULL ||
-	    fx.nodelegate == NULL || fx.rogue == NULL || (fx.store = X509_STORE_new()) == NULL ||
+	    fx.nodelegate == NULL || fx.rogue == NULL ||
+	    (fx.store = X509_STORE_new()) == NULL ||
 	    X509_STORE_add_cert(fx.store, fx.pki.root) != 1 ||
 	    (fx.store2 = X509_STORE_new()) == NULL ||
 	    X509_STORE_add_cert(fx.store2, fx.pki.root) != 1 ||
