@@ -11,31 +11,7 @@ dl_require
 F=$T/fx
 if ! dl_fixture "$F" silent closed; then
 	tap_not_ok "epfixture starts" "$(cat "$F.log")"
-	
-# An invalid file at start: nothing runs, exit 3, each error on stderr and
-# at LOG_ERR (the configured ident is unknown: "edgeprobe", LOG_DAEMON).
-printf 'interval = 0;\ntargets = ();\n' >"$T/bad.conf"
-"$EDGEPROBE" -c "$T/bad.conf" --check-config >/dev/null 2>"$T/errors"
-dl_start "$T/bad.conf"
-i=0
-while kill -0 "$DL_CAP" 2>/dev/null && [ $i -lt 100 ]; do
-	dl_sleep 0.05
-	i=$((i + 1))
-done
-wait "$DL_CAP"
-dl_expect "an invalid file at start: exit status 3" 3 $?
-n=$(wc -l <"$T/errors")
-DL_IDENT=edgeprobe
-if [ "$n" -ge 2 ] && cmp -s "$T/errors" "$T/stderr" &&
-    [ "$(sed 's/^/27 /' "$T/errors")" = "$(dl_lines)" ]; then
-	tap_ok "its $n FILE:LINE errors on stderr and at LOG_ERR"
-else
-	tap_not_ok "its FILE:LINE errors on stderr and at LOG_ERR"
-	tap_diag "$T/errors" expected
-	tap_diag "$T/stderr" stderr
-	tap_diag "$T/syslog" syslog
-fi
-tap_done
+	tap_done
 fi
 P_SILENT=$(dl_port "$F" silent)
 P_CLOSED=$(dl_port "$F" closed)
@@ -53,10 +29,16 @@ EOF
 conf "$P_SILENT"
 dl_start "$T/edgeprobe.conf" -v
 dl_check "the first round starts" dl_wait "target edge: round starts" 1 5
-dl_sleep 1.6
+# The probe hangs for its 3 s timeout, so the turns at 1 s and (under load)
+# 2 s come while it runs: wait for the first, give a doubled start time to
+# show, then count. Sleeping a fixed 1.6 s raced the turn at 2 s when the
+# machine was busy (CI saw "1 2").
+dl_wait "target edge: round still running, turn skipped" 1 5
+dl_sleep 0.3
+skips=$(dl_count 'target edge: round still running, turn skipped')
+case $skips in 1|2) skips=ok ;; esac
 dl_expect "a turn that comes while the probe runs is skipped, not doubled" \
-    "1 1" "$(dl_count 'target edge: round starts') $(dl_count \
-    'target edge: round still running, turn skipped')"
+    "1 ok" "$(dl_count 'target edge: round starts') $skips"
 dl_stop TERM
 dl_expect "SIGTERM with a probe in flight: exit status 0" 0 "$DL_RC"
 if [ "$DL_MS" -le 3000 ]; then
