@@ -199,7 +199,7 @@ $(BENCHCOST): tests/bench/benchcost.c
 
 bench: deps
 	@sh tests/bench/deps.sh
-	@$(MAKE) --no-print-directory $(PROG) $(BENCHPKI) $(BENCHCOST)
+	@$(MAKE) --no-print-directory $(PROG) $(BENCHPKI) $(BENCHCOST) $(FIXTURE)
 	@BUILD=$(BUILD) sh tests/bench/bench.sh
 
 bench-scale: deps
