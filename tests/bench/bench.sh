@@ -350,8 +350,13 @@ bb_once() {
 	_v13=$(find "$T/bb" -type f -exec cat {} + |
 	    grep -c '^probe_tls_version_info{version="TLS 1.3"} 1$')
 	if [ "$_ok" != "$N" ] || [ "$_v13" != "$N" ]; then
+		# The first failed target once more, with blackbox's debug log.
 		_bad=$(grep -L '^probe_success 1$' "$T"/bb/* 2>/dev/null | head -n 1)
-		[ -n "$_bad" ] && grep '^probe_' "$_bad" | head -n 5 >&2
+		if [ -n "$_bad" ]; then
+			_bad=$(basename "$_bad" | tr _ :)
+			curl -sS --max-time 110 "http://$BBLISTEN/probe?module=tls_$_kt&target=$_bad&debug=true" |
+			    grep -i 'level=error' | head -n 3 >&2
+		fi
 		die "$_kt blackbox: $_ok of $N probes succeeded, $_v13 over TLS 1.3"
 	fi
 	awk -v b0="$_b0" -v b1="$_b1" -v s0="$_s0" -v s1="$_s1" -v t0="$_t0" \
