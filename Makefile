@@ -182,7 +182,9 @@ clean:
 # ---- Benchmark (issue 6): tests/bench/ ------------------------------------
 # `make bench` mints two PKIs, serves BENCH_N (default 1000) full-handshake
 # TLS endpoints per key type from Debian's nginx on loopback, runs
-# `edgeprobe --once` over them and prints a table (tests/bench/bench.sh).
+# `edgeprobe --once` over them and prints a table (tests/bench/bench.sh),
+# then alternates edgeprobe and Debian's prometheus-blackbox-exporter over
+# the same endpoints and prints their CPU per probe side by side (issue 12).
 # `make bench-scale` loads SCALE_N (default 100000) targets in the daemon.
 BENCHPKI = $(BUILD)/bench/benchpki
 BENCHCOST = $(BUILD)/bench/benchcost
@@ -197,7 +199,7 @@ $(BENCHCOST): tests/bench/benchcost.c
 
 bench: deps
 	@sh tests/bench/deps.sh
-	@$(MAKE) --no-print-directory $(PROG) $(BENCHPKI) $(BENCHCOST)
+	@$(MAKE) --no-print-directory $(PROG) $(BENCHPKI) $(BENCHCOST) $(FIXTURE)
 	@BUILD=$(BUILD) sh tests/bench/bench.sh
 
 bench-scale: deps

@@ -23,12 +23,30 @@
 # run must come back with exit status 0 and "N endpoints: N ok", or the
 # benchmark fails.
 #
+# Then the paired comparison with a peer (issue 12): Debian's
+# prometheus-blackbox-exporter, run on a loopback port on the same CPU as
+# edgeprobe, with one tcp module per key type (tls: true, the bench's root
+# as ca_file, server_name sip.contoso.com: a full handshake, the chain
+# verified, the host name checked). For each key type, BENCH_PAIRS pairs
+# of runs alternate edgeprobe --once at BENCH_CONCURRENCY and blackbox over
+# the same endpoints (E B E B ...): curl, on the other CPU, sends one
+# /probe?module=tls_KEY&target=ADDR:PORT per endpoint, BENCH_CONCURRENCY
+# in flight (curl caps --parallel-max at 300, so several curl processes of
+# at most 250 each). The exporter's CPU is its utime+stime from
+# /proc/PID/stat before and after the batch (curl's is not counted); every
+# answer must say probe_success 1 with TLS 1.3, or the benchmark fails. The
+# table gives the medians and edgeprobe / blackbox, beside s_client.
+#
 # Environment: BENCH_N (1000), BENCH_CONCURRENCY (1000), BENCH_SAMPLE (50),
 # BENCH_RUNS (5), BENCH_KEYS ("ec rsa"), BENCH_PROFILE=1 (add the callgrind
 # table below), BENCH_KEEP=1 (keep the temporary directory), EDGEPROBE
-# (default $BUILD/edgeprobe). nginx runs as root when the benchmark does,
-# with its prefix, pid file and logs in the temporary directory, and is
-# stopped on the way out whatever happens. Only loopback addresses are used.
+# (default $BUILD/edgeprobe), BENCH_BLACKBOX=0 (skip the paired
+# comparison), BENCH_PAIRS (9), BENCH_PORT (20000: the first EC
+# port, RSA from BENCH_PORT + 1000), BENCH_BLACKBOX_LISTEN
+# (127.0.0.1:19115), BLACKBOX (/usr/bin/prometheus-blackbox-exporter).
+# nginx and the exporter run as root when the benchmark does, with their
+# files in the temporary directory, and are stopped on the way out
+# whatever happens. Only loopback addresses are used.
 set -u
 
 BUILD=${BUILD:-build}
@@ -45,15 +63,36 @@ GEN="sh $TOP/tests/bench/genconf.sh"
 NGINX=${NGINX:-/usr/sbin/nginx}
 TIME=/usr/bin/time
 HZ=$(getconf CLK_TCK)
+PORT=${BENCH_PORT:-20000}
+BB=${BENCH_BLACKBOX:-1}
+PAIRS=${BENCH_PAIRS:-9}
+BLACKBOX=${BLACKBOX:-/usr/bin/prometheus-blackbox-exporter}
+BBLISTEN=${BENCH_BLACKBOX_LISTEN:-127.0.0.1:19115}
 # Clients on the first CPU, the nginx worker on the second (genconf.sh).
+# The blackbox exporter is a client too: CPU 0. curl, which drives it and
+# is not measured, runs on CPU 1 so it takes nothing from the exporter.
 PIN=""
-[ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null && PIN="taskset -c 0"
+CPIN=""
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+	PIN="taskset -c 0"
+	CPIN="taskset -c 1"
+fi
 
 MASTER=""
+BBPID=""
 T=$(mktemp -d "${TMPDIR:-/tmp}/edgeprobe-bench.XXXXXX") || exit 1
 
 # Stop nginx (its master, then the worker if it lingers) and clean up.
 cleanup() {
+	if [ -n "$BBPID" ] && kill -0 "$BBPID" 2>/dev/null; then
+		kill -TERM "$BBPID" 2>/dev/null
+		i=0
+		while kill -0 "$BBPID" 2>/dev/null && [ $i -lt 50 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		kill -KILL "$BBPID" 2>/dev/null
+	fi
 	if [ -n "$MASTER" ] && kill -0 "$MASTER" 2>/dev/null; then
 		kill -TERM "$MASTER" 2>/dev/null
 		i=0
@@ -87,11 +126,20 @@ cpu_ticks() {
 for f in "$EDGEPROBE" "$BENCHPKI" "$BENCHCOST" "$NGINX" "$TIME"; do
 	[ -x "$f" ] || die "$f is missing (make bench builds and installs it)"
 done
-case "$N$RUNS" in
-''|*[!0-9]*)	die "BENCH_N and BENCH_RUNS must be positive numbers" ;;
+if [ "$BB" = 1 ]; then
+	[ -x "$BLACKBOX" ] ||
+	    die "$BLACKBOX is missing (make bench installs it; BENCH_BLACKBOX=0 skips)"
+	command -v curl >/dev/null || die "curl is missing (make bench installs it)"
+	case "$BBLISTEN" in
+	127.*:[0-9]*)	;;
+	*)	die "BENCH_BLACKBOX_LISTEN must be a 127.x.y.z:PORT address" ;;
+	esac
+fi
+case "$N$RUNS$PAIRS$HIGH$PORT" in
+''|*[!0-9]*)	die "BENCH_N, BENCH_RUNS, BENCH_PAIRS and BENCH_CONCURRENCY must be positive numbers" ;;
 esac
-[ "$N" -gt 0 ] && [ "$RUNS" -gt 0 ] ||
-    die "BENCH_N and BENCH_RUNS must be positive numbers"
+[ "$N" -gt 0 ] && [ "$RUNS" -gt 0 ] && [ "$PAIRS" -gt 0 ] && [ "$HIGH" -gt 0 ] ||
+    die "BENCH_N, BENCH_RUNS, BENCH_PAIRS and BENCH_CONCURRENCY must be positive numbers"
 # Each in-flight probe and each listener is a descriptor.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null
 [ "$(ulimit -n)" = unlimited ] || [ "$(ulimit -n)" -gt $((2 * N + HIGH + 256)) ] ||
@@ -100,8 +148,8 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null
 # The PKIs, the endpoints, the configurations.
 mkdir -p "$T/pki" "$T/tmp" || exit 1
 "$BENCHPKI" "$T/pki" || die "cannot mint the PKIs"
-$GEN endpoints "$N" 20000 >"$T/ec.eps" || exit 1
-$GEN endpoints "$N" 21000 >"$T/rsa.eps" || exit 1
+$GEN endpoints "$N" "$PORT" >"$T/ec.eps" || exit 1
+$GEN endpoints "$N" $((PORT + 1000)) >"$T/rsa.eps" || exit 1
 $GEN nginx "$T" "$T/ec.eps" "$T/rsa.eps" >"$T/nginx.conf" || exit 1
 for kt in $KEYS; do
 	$GEN edgeprobe "$T/$kt.eps" "$T/pki/$kt/ca.pem" 1 >"$T/$kt-1.conf"
@@ -123,7 +171,7 @@ while [ -z "$WORKER" ] && [ $i -lt 100 ]; do
 done
 if [ -z "$WORKER" ]; then
 	tail -n 3 "$T/error.log" >&2 2>/dev/null
-	die "nginx did not start (are ports 20000-21124 of 127.0.0.x in use?)"
+	die "nginx did not start (are ports from $PORT up of 127.0.0.x in use? BENCH_PORT moves them)"
 fi
 # The master binds every listener before it forks the worker; wait until
 # the worker accepts (the last endpoint answers a TLS handshake).
@@ -245,6 +293,8 @@ EOF
 	ns=$(wc -l <"$T/$kt.sample")
 	eval "r1=\$RSS1_$kt rh=\$RSSH_$kt cpu=\$CPU_$kt tls=\$TLS_$kt"
 	set -- $(tail -n 1 "$T/$kt-sclient.time")
+	eval "SC_$kt=$(awk -v u="$2" -v s="$3" -v ns="$ns" \
+	    'BEGIN { printf "%.3f", (u + s) * 1000 / ns }')"
 	awk -v kt="$kt" -v tls="$tls" -v r1="$r1" -v rh="$rh" -v high="$HIGH" \
 	    -v n="$N" -v cpu="$cpu" -v scpu="$(echo "$2 $3" | awk '{ print $1 + $2 }')" \
 	    -v ns="$ns" 'BEGIN {
@@ -262,6 +312,154 @@ echo " edgeprobe_ms: client_ms at concurrency $HIGH; ratio: s_client / edgeprobe
 [ "$N" -gt "$HIGH" ] &&
     echo " (BENCH_N > BENCH_CONCURRENCY: results reuse the memory of finished" \
     "probes, so rss/flight_KB is an underestimate; it is exact when equal)"
+# The paired comparison with blackbox_exporter (BENCH_BLACKBOX=0 skips it).
+# bb_once KEY: one blackbox run over the key type's endpoints, measured.
+# Prints "exporter_s server_s wall_s". The exporter is idle between runs:
+# read 0.2 to 3 s after a batch, its CPU moved by at most one tick (no
+# garbage collection left over for the next run to pay).
+bb_once() {
+	_kt=$1
+	rm -rf "$T/bb" && mkdir "$T/bb" || exit 1
+	_s0=$(cpu_ticks "$WORKER")
+	_b0=$(cpu_ticks "$BBPID")
+	_t0=$(date +%s.%N)
+	_pids=""
+	_c=0
+	while [ $_c -lt "$BBK" ]; do
+		[ -s "$T/$_kt.eps.curl.$_c" ] || break
+		$CPIN curl -sS --fail --parallel --parallel-max "$BBPER" \
+		    --max-time 110 -K "$T/$_kt.eps.curl.$_c" \
+		    2>>"$T/bb-curl.err" &
+		_pids="$_pids $!"
+		_c=$((_c + 1))
+	done
+	_rc=0
+	for _p in $_pids; do
+		wait "$_p" || _rc=$?
+	done
+	_t1=$(date +%s.%N)
+	_b1=$(cpu_ticks "$BBPID")
+	_s1=$(cpu_ticks "$WORKER")
+	[ $_rc -eq 0 ] ||
+	    die "$_kt blackbox: curl exited $_rc: $(tail -n 3 "$T/bb-curl.err")"
+	kill -0 "$BBPID" 2>/dev/null ||
+	    die "blackbox_exporter died: $(tail -n 3 "$T/blackbox.log")"
+	# Every answer: the probe succeeded, over TLS 1.3.
+	_ok=$(find "$T/bb" -type f -exec cat {} + |
+	    grep -c '^probe_success 1$')
+	_v13=$(find "$T/bb" -type f -exec cat {} + |
+	    grep -c '^probe_tls_version_info{version="TLS 1.3"} 1$')
+	if [ "$_ok" != "$N" ] || [ "$_v13" != "$N" ]; then
+		# The first failed target once more, with blackbox's debug log.
+		_bad=$(grep -L '^probe_success 1$' "$T"/bb/* 2>/dev/null | head -n 1)
+		if [ -n "$_bad" ]; then
+			_bad=$(basename "$_bad" | tr _ :)
+			curl -sS --max-time 110 "http://$BBLISTEN/probe?module=tls_$_kt&target=$_bad&debug=true" |
+			    grep -i 'level=error' | head -n 3 >&2
+		fi
+		die "$_kt blackbox: $_ok of $N probes succeeded, $_v13 over TLS 1.3"
+	fi
+	awk -v b0="$_b0" -v b1="$_b1" -v s0="$_s0" -v s1="$_s1" -v t0="$_t0" \
+	    -v t1="$_t1" -v hz="$HZ" 'BEGIN { printf "%.2f %.2f %.2f\n",
+	    (b1 - b0) / hz, (s1 - s0) / hz, t1 - t0 }'
+}
+
+if [ "$BB" = 1 ]; then
+	# curl caps --parallel-max at 300: BBK processes of at most 250.
+	inflight=$HIGH
+	[ "$inflight" -le "$N" ] || inflight=$N
+	BBK=$(((inflight + 249) / 250))
+	BBPER=$(((inflight + BBK - 1) / BBK))
+	$GEN blackbox "$T" "$KEYS" >"$T/blackbox.yml" || exit 1
+	for kt in $KEYS; do
+		$GEN curl "$T/$kt.eps" "$BBLISTEN" "tls_$kt" "$T/bb" "$BBK" ||
+		    exit 1
+	done
+	# taskset execs the exporter: $! is its pid. Go sizes GOMAXPROCS
+	# from the affinity mask, so pinned, it runs its goroutines on one P.
+	$PIN "$BLACKBOX" --config.file="$T/blackbox.yml" \
+	    --web.listen-address="$BBLISTEN" --log.level=warn \
+	    >"$T/blackbox.log" 2>&1 &
+	BBPID=$!
+	i=0
+	until curl -sf -o /dev/null "http://$BBLISTEN/metrics"; do
+		kill -0 "$BBPID" 2>/dev/null ||
+		    die "blackbox_exporter did not start: $(tail -n 3 "$T/blackbox.log")"
+		i=$((i + 1))
+		[ $i -lt 100 ] || die "blackbox_exporter does not answer on $BBLISTEN"
+		sleep 0.1
+	done
+	# Verification is on: a name the leaf does not carry fails, the
+	# right one succeeds.
+	set -- $(head -n 1 "$T/${KEYS%% *}.eps")
+	for m in wrongname:0 "${KEYS%% *}:1"; do
+		curl -sS --max-time 110 -o "$T/bb-check.out" \
+		    "http://$BBLISTEN/probe?module=tls_${m%:*}&target=$1:$2" ||
+		    die "blackbox_exporter does not answer /probe"
+		grep -qx "probe_success ${m#*:}" "$T/bb-check.out" ||
+		    die "blackbox: module tls_${m%:*} on $1:$2: not probe_success ${m#*:}"
+	done
+	BBV=$("$BLACKBOX" --version 2>&1 | awk 'NR == 1 { print $3 }')
+	BBGO=$("$BLACKBOX" --version 2>&1 | sed -n 's/.*go version: *//p')
+	echo
+	echo "paired with blackbox_exporter $BBV ($BBGO, tcp prober, tls: true," \
+	    "ca_file + server_name), $PAIRS pairs of runs alternating"
+	echo "edgeprobe --once and blackbox over the same $N endpoints, both on" \
+	    "CPU 0; blackbox driven by $BBK curl --parallel-max $BBPER on CPU 1" \
+	    "($((BBK * BBPER)) in flight)"
+	printf "%-5s %6s %12s %12s %7s %14s %7s %9s %9s %10s %10s %11s %7s\n" \
+	    key probes edgeprobe_ms blackbox_ms ep/bb "pair ep/bb" wins \
+	    ep_srv_ms bb_srv_ms ep_probes/s bb_probes/s s_client_ms ep/sc
+	for kt in $KEYS; do
+		: >"$T/$kt-pairs"
+		p=0
+		while [ $p -lt "$PAIRS" ]; do
+			e=$(once "$kt" pair "$T/$kt-high.conf") || exit 1
+			b=$(bb_once "$kt") || exit 1
+			echo "$e $b" >>"$T/$kt-pairs"
+			p=$((p + 1))
+		done
+		eval "sc=\$SC_$kt"
+		# Columns: ep_cpu ep_srv ep_wall ep_rss bb_cpu bb_srv bb_wall.
+		awk -v kt="$kt" -v n="$N" -v sc="$sc" '
+		function median(a, m,   i, j, t) {
+			for (i = 2; i <= m; i++)
+				for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+					t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+				}
+			return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
+		}
+		{
+			m++
+			ec[m] = $1; es[m] = $2; ew[m] = $3
+			bc[m] = $5; bs[m] = $6; bw[m] = $7
+			r = $5 > 0 ? $1 / $5 : 0
+			rmin = (m == 1 || r < rmin) ? r : rmin
+			rmax = (m == 1 || r > rmax) ? r : rmax
+			wins += $1 < $5
+		}
+		END {
+			e = median(ec, m) * 1000 / n; b = median(bc, m) * 1000 / n
+			ewm = median(ew, m); bwm = median(bw, m)
+			printf "%-5s %6d %12.3f %12.3f %7.2f %6.2f-%-7.2f %3d/%-3d %9.3f %9.3f %10.0f %10.0f %11.2f %7.2f\n",
+			    kt, n, e, b, (b > 0 ? e / b : 0), rmin, rmax, wins, m,
+			    median(es, m) * 1000 / n, median(bs, m) * 1000 / n,
+			    (ewm > 0 ? n / ewm : 0), (bwm > 0 ? n / bwm : 0),
+			    sc, (sc > 0 ? e / sc : 0)
+		}' "$T/$kt-pairs"
+	done
+	BBRSS=$(awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$BBPID/status")
+	echo "(edgeprobe_ms, blackbox_ms: user+sys CPU per probe of the" \
+	    "edgeprobe process and of the blackbox_exporter process, median of" \
+	    "the $PAIRS runs;"
+	echo " ep/bb: the ratio of the medians, below 1 when edgeprobe spends" \
+	    "less; pair ep/bb: the lowest and highest of the ratios of each pair;" \
+	    "wins: pairs where edgeprobe spent less;"
+	echo " ep_srv_ms, bb_srv_ms: the nginx worker's CPU per probe in the" \
+	    "same runs; s_client_ms: from the table above; ep/sc: edgeprobe /" \
+	    "s_client; blackbox peak RSS ${BBRSS} MB)"
+fi
+
 # The OpenSSL operations of one probe in isolation (benchcost.c): the
 # crypto floor, and what parsing the two certificates costs by itself.
 echo
