@@ -52,7 +52,7 @@ void		 vcache_free(struct vcache *);
  * for vcache_put(). The entry stays valid until the next call on c.
  */
 const struct policy_verified *vcache_get(struct vcache *c,
-		    X509_STORE *store, STACK_OF(X509) *chain, time_t now,
+		    const X509_STORE *store, STACK_OF(X509) *chain, time_t now,
 		    struct vcache_key *key);
 
 /*

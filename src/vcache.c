@@ -202,7 +202,7 @@ vcache_slot(struct vcache *c, const unsigned char *md)
 
 /* The recorded verification of chain against store at now, or NULL. */
 const struct policy_verified *
-vcache_get(struct vcache *c, X509_STORE *store, STACK_OF(X509) *chain,
+vcache_get(struct vcache *c, const X509_STORE *store, STACK_OF(X509) *chain,
     time_t now, struct vcache_key *key)
 {
 	struct vcache_entry	*e;
