@@ -14,6 +14,7 @@ struct conf_target;
 struct probe_engine;
 struct result;
 struct result_srv;
+struct vcache;
 
 /*
  * One member of a target: an address, or a name that did not resolve. A
@@ -48,10 +49,11 @@ size_t	 check_member_ports(const struct conf_target *,
 
 /*
  * Probe and judge one endpoint; cb is called exactly once with a result it
- * owns. store may be shared by any number of checks; srv (copied) is the
- * SRV record the address came from, or NULL.
+ * owns. store may be shared by any number of checks, and so may vc, the
+ * verification cache of that store (vcache.h; NULL: none); srv (copied)
+ * is the SRV record the address came from, or NULL.
  */
-void	 check_endpoint(struct probe_engine *, X509_STORE *,
+void	 check_endpoint(struct probe_engine *, X509_STORE *, struct vcache *vc,
 	    const struct conf_target *, const char *address, int port,
 	    const struct result_srv *srv, check_done_cb, void *);
 

@@ -15,11 +15,16 @@ struct metrics_endpoint;
 struct metrics_stats;
 struct probe_engine;
 struct daemon_sched;
+struct vcache;
 
-/* One loaded configuration and its trust store, shared by the rounds. */
+/*
+ * One loaded configuration, its trust store and that store's verification
+ * cache (vcache.h), shared by the rounds: a reload starts a new cache.
+ */
 struct daemon_sched_gen {
 	struct conf		*conf;
 	X509_STORE		*store;
+	struct vcache		*vcache;
 	int			 refs;
 };
 

@@ -23,6 +23,7 @@
 #include "policy_dates.h"
 #include "policy_names.h"
 #include "policy_pool.h"
+#include "policy_trust.h"
 
 struct result;
 
@@ -37,6 +38,14 @@ struct policy {
 	int			 tls_version;	/* negotiated, e.g. TLS1_2_VERSION; 0 unknown */
 	int			 chain_sent;	/* certificates the server sent, when
 						   more than the chain holds; 0: as many */
+	/*
+	 * A recorded verification of this very chain against this store,
+	 * valid at now, replayed in place of X509_verify_cert(); NULL:
+	 * verify. The findings are the same either way.
+	 */
+	const struct policy_verified *verified;
+	/* When not NULL (and verified is), the verification is recorded here. */
+	struct policy_verified	*record;
 };
 
 /*

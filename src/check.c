@@ -17,6 +17,7 @@
 #include "probe.h"
 #include "result.h"
 #include "tlsctx.h"
+#include "vcache.h"
 #include "xmalloc.h"
 
 /* A target's resolution in progress: one lookup per name. */
@@ -38,6 +39,7 @@ struct check_name {
 struct check_probe {
 	const struct conf_target *target;
 	X509_STORE		*store;
+	struct vcache		*vcache;	/* NULL: none */
 	char			*address;
 	int			 port;
 	struct result_srv	 srv;		/* srv.name NULL: not a domain */
@@ -57,7 +59,7 @@ static void	 check_sip(struct result *, const struct probe_outcome *,
 		    const char *);
 static void	 check_endpoint_text(char *, size_t, const char *, int);
 static void	 check_policy(const struct conf_target *, X509_STORE *,
-		    struct result *, int, int, time_t);
+		    struct vcache *, struct result *, int, int, time_t);
 
 /* Resolve every name of a target (host, or each pool entry). */
 void
@@ -206,8 +208,8 @@ check_member_failed(const struct conf_target *t, const struct check_member *m,
 /* Probe one endpoint, then judge it. */
 void
 check_endpoint(struct probe_engine *eng, X509_STORE *store,
-    const struct conf_target *t, const char *address, int port,
-    const struct result_srv *srv, check_done_cb cb, void *arg)
+    struct vcache *vc, const struct conf_target *t, const char *address,
+    int port, const struct result_srv *srv, check_done_cb cb, void *arg)
 {
 	struct check_probe	*cp;
 	struct probe_req	 req;
@@ -215,6 +217,7 @@ check_endpoint(struct probe_engine *eng, X509_STORE *store,
 	cp = xcalloc(1, sizeof(*cp));
 	cp->target = t;
 	cp->store = store;
+	cp->vcache = vc;
 	cp->address = xstrdup(address);
 	cp->port = port;
 	if (srv != NULL) {
@@ -328,7 +331,8 @@ check_judge(struct check_probe *cp, struct result *r, struct probe_outcome *o)
 	chain_sha256_hex(sk_X509_value(r->chain, 0), r->leaf_sha256);
 
 	now = time(NULL);
-	check_policy(t, cp->store, r, o->tls_version, o->chain_sent, now);
+	check_policy(t, cp->store, cp->vcache, r, o->tls_version,
+	    o->chain_sent, now);
 	if (o->ocsp_der != NULL)
 		policy_ocsp_result(r, o->ocsp_der, o->ocsp_len, cp->store, now);
 	if (cp->srv.name != NULL)
@@ -360,14 +364,23 @@ check_sip(struct result *r, const struct probe_outcome *o, const char *ep)
 		    ep, o->sip_error);
 }
 
-/* Judge r's chain with t's policy, now. */
+/*
+ * Judge r's chain with t's policy, now; with vc, a verification of the
+ * same chain found there is replayed, and one made is kept there.
+ */
 static void
-check_policy(const struct conf_target *t, X509_STORE *store, struct result *r,
-    int tls_version, int chain_sent, time_t now)
+check_policy(const struct conf_target *t, X509_STORE *store, struct vcache *vc,
+    struct result *r, int tls_version, int chain_sent, time_t now)
 {
-	struct policy	 pol;
+	struct policy		 pol;
+	struct policy_verified	 rec;
+	struct vcache_key	 key;
 
 	memset(&pol, 0, sizeof(pol));
+	memset(&rec, 0, sizeof(rec));
+	if (vc != NULL && (pol.verified = vcache_get(vc, store, r->chain, now,
+	    &key)) == NULL)
+		pol.record = &rec;
 	pol.sni = r->sni;
 	pol.subject = t->subject;
 	pol.san = (const char *const *)t->san;
@@ -379,6 +392,8 @@ check_policy(const struct conf_target *t, X509_STORE *store, struct result *r,
 	pol.chain_sent = chain_sent;
 	(void)policy_evaluate(&pol, r->chain, store, now, &r->findings,
 	    &r->days_left);
+	if (pol.record != NULL)
+		vcache_put(vc, &key, r->chain, now, &rec);
 	/* An unreadable notAfter leaves days_left null, not 0. */
 	r->has_days = policy_days_left(sk_X509_value(r->chain, 0), now,
 	    &r->days_left) == 0;
@@ -397,7 +412,7 @@ check_chain(const struct conf_target *t, X509_STORE *store,
 	r->chain = chain;
 	chain_sha256_hex(sk_X509_value(r->chain, 0), r->leaf_sha256);
 	/* No handshake: tls_version 0 means unknown, LEGACY_TLS cannot fire. */
-	check_policy(t, store, r, 0, 0, time(NULL));
+	check_policy(t, store, NULL, r, 0, 0, time(NULL));
 	result_finish(r);
 	return r;
 }

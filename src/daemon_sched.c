@@ -30,6 +30,7 @@
 #include "policy.h"
 #include "probe.h"
 #include "result.h"
+#include "vcache.h"
 #include "daemon_sched.h"
 #include "xmalloc.h"
 
@@ -138,6 +139,7 @@ daemon_sched_gen_new(struct conf *conf, X509_STORE *store)
 	g = xcalloc(1, sizeof(*g));
 	g->conf = conf;
 	g->store = store;
+	g->vcache = vcache_new(store, VCACHE_MAX);
 	g->refs = 1;
 	return g;
 }
@@ -148,6 +150,7 @@ daemon_sched_gen_unref(struct daemon_sched_gen *g)
 {
 	if (g == NULL || --g->refs > 0)
 		return;
+	vcache_free(g->vcache);
 	X509_STORE_free(g->store);
 	conf_free(g->conf);
 	free(g);
@@ -560,8 +563,8 @@ daemon_sched_dispatch(struct daemon_sched *s)
 		s->inflight++;
 		j->start_ms = daemon_sched_now_ms();
 		r = j->round;
-		check_endpoint(s->engine, r->gen->store, r->ct, j->address,
-		    j->port, j->srv.name != NULL ? &j->srv : NULL,
+		check_endpoint(s->engine, r->gen->store, r->gen->vcache, r->ct,
+		    j->address, j->port, j->srv.name != NULL ? &j->srv : NULL,
 		    daemon_sched_job_done, j);
 	}
 }

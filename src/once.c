@@ -16,6 +16,7 @@
 #include "report.h"
 #include "result.h"
 #include "tlsctx.h"
+#include "vcache.h"
 #include "xmalloc.h"
 
 struct once_round;
@@ -30,6 +31,7 @@ struct once_target {
 struct once_round {
 	struct probe_engine	*eng;
 	X509_STORE		*store;
+	struct vcache		*vcache;	/* shared by every endpoint */
 	struct once_target	*targets;
 	size_t			  ntargets;
 	size_t			  pending;	/* lookups + probes not done */
@@ -71,6 +73,7 @@ once_run(const struct conf *conf, int json)
 		free(cause);
 		return EXIT_USAGE;
 	}
+	round.vcache = vcache_new(round.store, VCACHE_MAX);
 	if ((ctx = tlsctx_client(&cause)) == NULL ||
 	    (round.eng = probe_engine_new(ctx, conf->concurrency,
 	    &cause)) == NULL)
@@ -81,6 +84,7 @@ once_run(const struct conf *conf, int json)
 		free(cause);
 		probe_engine_free(round.eng);
 		SSL_CTX_free(ctx);
+		vcache_free(round.vcache);
 		X509_STORE_free(round.store);
 		return EXIT_USAGE;
 	}
@@ -108,6 +112,7 @@ once_run(const struct conf *conf, int json)
 	rc = once_report(all, n, json);
 	probe_engine_free(round.eng);
 	SSL_CTX_free(ctx);
+	vcache_free(round.vcache);
 	X509_STORE_free(round.store);
 	return rc;
 }
@@ -189,8 +194,9 @@ once_members(const struct conf_target *t, struct check_member *m, size_t n,
 			slot->round = round;
 			slot->dst = &ot->results[k];
 			round->pending++;
-			check_endpoint(round->eng, round->store, t,
-			    m[i].address, ports[j], m[i].srv, once_done, slot);
+			check_endpoint(round->eng, round->store,
+			    round->vcache, t, m[i].address, ports[j],
+			    m[i].srv, once_done, slot);
 		}
 	}
 	round->pending--;

@@ -4,6 +4,9 @@
  * One X509_verify_cert() per chain, for the TLS server purpose at the time
  * of judgement, with a callback that records every error and goes on;
  * then UNTRUSTED, SELF_SIGNED and CHAIN_INCOMPLETE from what it recorded.
+ * A verification can be recorded and replayed for the same chain later
+ * (policy_trust.h): the replay hands the checks the same errors and built
+ * chain, made of the evaluation's own certificates as sent.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +21,17 @@
 #include "policy.h"
 #include "policy_eval.h"
 #include "policy_trust.h"
+#include "xmalloc.h"
 
+static void	 policy_trust_x509(struct policy_eval *, X509_STORE *);
+static void	 policy_trust_record(const struct policy_eval *,
+		    struct policy_verified *);
+static void	 policy_trust_replay(struct policy_eval *,
+		    const struct policy_verified *);
+static void	 policy_trust_vcert_set(const struct policy_eval *,
+		    struct policy_vcert *, X509 *);
+static X509	*policy_trust_vcert_get(const struct policy_eval *,
+		    const struct policy_vcert *);
 static int	 policy_trust_cb(int, X509_STORE_CTX *);
 static int	 policy_trust_err_is_date(int);
 static int	 policy_trust_err_skipped(const struct policy_eval *,
@@ -73,11 +86,29 @@ policy_trust_cb(int ok, X509_STORE_CTX *ctx)
 void
 policy_trust_verify(struct policy_eval *ev, X509_STORE *store)
 {
+	size_t	 i;
+
+	if (ev->pol->verified != NULL)
+		policy_trust_replay(ev, ev->pol->verified);
+	else {
+		policy_trust_x509(ev, store);
+		if (ev->pol->record != NULL)
+			policy_trust_record(ev, ev->pol->record);
+	}
+	for (i = 0; i < ev->nerr; i++)
+		if (!policy_trust_err_is_date(ev->err[i].error) &&
+		    !policy_trust_err_skipped(ev, &ev->err[i]))
+			ev->hard = 1;
+}
+
+/* The X509_verify_cert() of policy_trust_verify(). */
+static void
+policy_trust_x509(struct policy_eval *ev, X509_STORE *store)
+{
 	X509_STORE_CTX		*ctx;
 	X509_STORE		*empty = NULL;
 	X509_VERIFY_PARAM	*vp;
 	int			 rc;
-	size_t			 i;
 
 	if (store == NULL && (store = empty = X509_STORE_new()) == NULL)
 		fatalx("out of memory");
@@ -106,11 +137,104 @@ policy_trust_verify(struct policy_eval *ev, X509_STORE *store)
 	ERR_pop_to_mark();
 	X509_STORE_CTX_free(ctx);
 	X509_STORE_free(empty);
+}
 
-	for (i = 0; i < ev->nerr; i++)
-		if (!policy_trust_err_is_date(ev->err[i].error) &&
-		    !policy_trust_err_skipped(ev, &ev->err[i]))
-			ev->hard = 1;
+/* Record what verification found, certificates as sent by position. */
+static void
+policy_trust_record(const struct policy_eval *ev, struct policy_verified *v)
+{
+	size_t	 i;
+
+	policy_trust_verified_free(v);
+	v->nerr = ev->nerr;
+	v->err = xcalloc(ev->nerr > 0 ? ev->nerr : 1, sizeof(*v->err));
+	for (i = 0; i < ev->nerr; i++) {
+		v->err[i].depth = ev->err[i].depth;
+		v->err[i].error = ev->err[i].error;
+		policy_trust_vcert_set(ev, &v->err[i].cert, ev->err[i].cert);
+	}
+	v->has_built = ev->built != NULL;
+	v->nbuilt = ev->built != NULL ? (size_t)sk_X509_num(ev->built) : 0;
+	v->built = xcalloc(v->nbuilt > 0 ? v->nbuilt : 1, sizeof(*v->built));
+	for (i = 0; i < v->nbuilt; i++)
+		policy_trust_vcert_set(ev, &v->built[i],
+		    sk_X509_value(ev->built, (int)i));
+}
+
+/*
+ * Replay a recorded verification: the same errors and built chain, with
+ * this evaluation's certificates where verification used one sent.
+ */
+static void
+policy_trust_replay(struct policy_eval *ev, const struct policy_verified *v)
+{
+	X509	*x;
+	size_t	 i;
+
+	for (i = 0; i < v->nerr && i < POLICY_MAXERR; i++) {
+		ev->err[i].depth = v->err[i].depth;
+		ev->err[i].error = v->err[i].error;
+		x = policy_trust_vcert_get(ev, &v->err[i].cert);
+		ev->err[i].cert = x != NULL && X509_up_ref(x) == 1 ? x : NULL;
+	}
+	ev->nerr = i;
+	if (!v->has_built)
+		return;
+	if ((ev->built = sk_X509_new_reserve(NULL, (int)v->nbuilt)) == NULL)
+		fatalx("out of memory");
+	for (i = 0; i < v->nbuilt; i++) {
+		x = policy_trust_vcert_get(ev, &v->built[i]);
+		if (x == NULL || X509_up_ref(x) != 1)
+			fatalx("policy_trust_replay: no certificate");
+		if (sk_X509_push(ev->built, x) <= 0)
+			fatalx("out of memory");
+	}
+}
+
+/* x as the sent certificate it is (the same object), or held. */
+static void
+policy_trust_vcert_set(const struct policy_eval *ev, struct policy_vcert *vc,
+    X509 *x)
+{
+	int	 i;
+
+	vc->sent = -1;
+	vc->cert = NULL;
+	if (x == NULL)
+		return;
+	for (i = 0; i < sk_X509_num(ev->sent); i++)
+		if (sk_X509_value(ev->sent, i) == x) {
+			vc->sent = i;
+			return;
+		}
+	if (X509_up_ref(x) == 1)
+		vc->cert = x;
+}
+
+/* The certificate a recorded one stands for in this evaluation. */
+static X509 *
+policy_trust_vcert_get(const struct policy_eval *ev,
+    const struct policy_vcert *vc)
+{
+	if (vc->sent >= 0)
+		return vc->sent < sk_X509_num(ev->sent) ?
+		    sk_X509_value(ev->sent, vc->sent) : NULL;
+	return vc->cert;
+}
+
+/* Release what a recorded verification holds. */
+void
+policy_trust_verified_free(struct policy_verified *v)
+{
+	size_t	 i;
+
+	for (i = 0; i < v->nerr; i++)
+		X509_free(v->err[i].cert.cert);
+	for (i = 0; i < v->nbuilt; i++)
+		X509_free(v->built[i].cert);
+	free(v->err);
+	free(v->built);
+	memset(v, 0, sizeof(*v));
 }
 
 /* Whether a verification error is about dates, which policy_dates.c judges. */

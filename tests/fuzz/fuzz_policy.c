@@ -13,7 +13,9 @@
  * and abort() when broken: every display string and every finding message
  * is printable ASCII, every finding code and severity is one of the
  * table's, the same input judged twice gives the same findings (the policy
- * reads no clock and keeps no state), SRV_TARGET_NOT_COVERED comes exactly
+ * reads no clock and keeps no state), and so does a third and fourth
+ * judgement that record the verification and replay it (the verification
+ * cache's path), SRV_TARGET_NOT_COVERED comes exactly
  * when the target is not covered, and tls.ocsp's status is
  * good|revoked|unknown with well-formed dates.
  *
@@ -64,6 +66,8 @@ static int	 fuzz_same(const struct findings *, const struct findings *);
 static void	 fuzz_strings(const uint8_t *, size_t, char **, size_t *);
 static void	 fuzz_ocsp(const uint8_t *, size_t, STACK_OF(X509) *,
 		    X509_STORE *, time_t);
+static void	 fuzz_replay(struct policy, STACK_OF(X509) *, X509_STORE *,
+		    time_t, int, long long, const struct findings *);
 
 /* The trust store of inputs that bring none: one minted root. */
 static X509_STORE	*fuzz_store;
@@ -183,6 +187,33 @@ fuzz_check_date(const char *d)
 {
 	if (d[0] != '\0' && (strlen(d) != 20 || d[19] != 'Z'))
 		abort();
+}
+
+/*
+ * The verification recorded by one judgement and replayed by the next, as
+ * the verification cache does (vcache.c): the same findings again.
+ */
+static void
+fuzz_replay(struct policy pol, STACK_OF(X509) *chain, X509_STORE *store,
+    time_t now, int rc, long long days, const struct findings *want)
+{
+	struct policy_verified	 rec;
+	struct findings		 fs;
+	long long		 d;
+	int			 pass;
+
+	memset(&rec, 0, sizeof(rec));
+	for (pass = 0; pass < 2; pass++) {
+		pol.record = pass == 0 ? &rec : NULL;
+		pol.verified = pass == 1 ? &rec : NULL;
+		findings_init(&fs);
+		d = 0;
+		if (policy_evaluate(&pol, chain, store, now, &fs, &d) != rc ||
+		    d != days || !fuzz_same(want, &fs))
+			abort();
+		findings_free(&fs);
+	}
+	policy_trust_verified_free(&rec);
 }
 
 /* The staple judged twice: the same, and only the promised values. */
@@ -344,6 +375,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (rc != (sk_X509_num(chain) > 0 ? 0 : -1))
 		abort();
+	fuzz_replay(pol, chain, store, now, rc, days, &fs);
 	fuzz_check_findings(&fs);
 	if (fuzz_print) {
 		fprintf(stderr, "chain %d, days_left %lld:", sk_X509_num(chain),

@@ -34,6 +34,7 @@
 #include "mint.h"
 #include "policy.h"
 #include "result.h"
+#include "vcache.h"
 
 #define DAY	(24L * 60 * 60)
 #define T_NOW	LONG_MIN	/* a time offset of exactly 0 (0: the seed's) */
@@ -557,6 +558,8 @@ static void	 check_findings(const struct pcase *, X509 *,
 static void	 test_case(void **);
 static char	*judge(const struct policy *, X509 *const *, size_t,
 		    X509_STORE *, struct findings *, long long *);
+static void	 judge_cached(const struct policy *, X509 *const *, size_t,
+		    X509_STORE *, const struct findings *, long long, int);
 static char	*codes_of(const struct findings *);
 static enum severity sev_of(const struct findings *, enum finding_code);
 static const char *msg_of(const struct findings *, enum finding_code,
@@ -914,9 +917,65 @@ judge(const struct policy *pol, X509 *const *certs, size_t n,
 	assert_int_equal(policy_evaluate(pol, sk, store, F.now, fs, &d),
 	    n > 0 ? 0 : -1);
 	sk_X509_pop_free(sk, X509_free);
+	judge_cached(pol, certs, n, store, fs, d, n > 0 ? 0 : -1);
 	if (days != NULL)
 		*days = d;
 	return codes_of(fs);
+}
+
+/*
+ * The same chain judged through a verification cache (vcache.h), twice,
+ * each time from fresh copies of the certificates as a new probe decodes
+ * them: a miss that records, then a hit that replays. Both must give
+ * exactly the findings (codes, severities, messages) and days_left of the
+ * judgement without a cache.
+ */
+static void
+judge_cached(const struct policy *pol, X509 *const *certs, size_t n,
+    X509_STORE *store, const struct findings *want, long long want_days,
+    int want_rc)
+{
+	struct vcache		*vc;
+	struct vcache_key	 key;
+	struct vcache_stats	 st;
+	struct policy_verified	 rec;
+	struct policy		 p;
+	struct findings		 fs;
+	STACK_OF(X509)		*sk;
+	long long		 d;
+	size_t			 i, pass;
+
+	vc = vcache_new(store, 4);
+	for (pass = 0; pass < 2; pass++) {
+		assert_non_null(sk = sk_X509_new_null());
+		for (i = 0; i < n; i++)
+			assert_true(sk_X509_push(sk, X509_dup(certs[i])) > 0);
+		memset(&rec, 0, sizeof(rec));
+		p = *pol;
+		p.verified = vcache_get(vc, store, sk, F.now, &key);
+		assert_true((p.verified != NULL) == (pass == 1 && n > 0));
+		p.record = p.verified == NULL ? &rec : NULL;
+		findings_init(&fs);
+		d = 12345;
+		assert_int_equal(policy_evaluate(&p, sk, store, F.now, &fs, &d),
+		    want_rc);
+		if (p.record != NULL)
+			vcache_put(vc, &key, sk, F.now, &rec);
+		assert_int_equal(d, want_days);
+		assert_int_equal(fs.n, want->n);
+		for (i = 0; i < fs.n; i++) {
+			assert_int_equal(fs.v[i].code, want->v[i].code);
+			assert_int_equal(fs.v[i].severity, want->v[i].severity);
+			assert_string_equal(fs.v[i].message,
+			    want->v[i].message);
+		}
+		findings_free(&fs);
+		sk_X509_pop_free(sk, X509_free);
+	}
+	vcache_stats(vc, &st);
+	assert_int_equal(st.hits, n > 0 ? 1 : 0);
+	assert_int_equal(st.entries, n > 0 ? 1 : 0);
+	vcache_free(vc);
 }
 
 /* The codes of a list in order, comma-separated. */
