@@ -15,6 +15,7 @@
 #define CONF_MAX_SHARDS		1024
 #define CONF_RESOLVER_PORT	53	/* "resolver" without a port */
 
+struct conf_arena;
 struct tlsctx_identity;
 
 /*
@@ -48,6 +49,12 @@ struct conf_target {
 	int		  timeout;	/* seconds */
 	int		  interval;	/* seconds */
 	int		  line;		/* where the target starts */
+	/*
+	 * conf_load's targets keep their strings and lists in the arena of
+	 * their struct conf (interned: equal strings are one copy) and must
+	 * not be changed; conf_add_target's are malloc'ed one by one.
+	 */
+	int		  in_arena;
 	struct tlsctx_identity *identity; /* client_cert/client_key, loaded */
 };
 
@@ -74,9 +81,10 @@ struct conf {
 	/* "shard = K/N": probe the K-th of N shares (1 <= K <= N). */
 	int			 shard_index;	/* K, from 1; default 1 */
 	int			 shard_count;	/* N; default 1 */
-	struct conf_target	*targets;
+	struct conf_target	*targets;	/* in arena if set */
 	size_t			 ntargets;	/* this shard's */
 	size_t			 ntargets_all;	/* in the file, every shard */
+	struct conf_arena	*arena;		/* conf_load's: see above */
 };
 
 struct conf_errors {
@@ -94,7 +102,10 @@ struct conf	*conf_load_string(const char *name, const char *text,
 		    struct conf_errors *errs);
 /* A configuration with every default and no target (for `probe`). */
 struct conf	*conf_new(void);
-/* Append a target with the global defaults applied; fields are strdup'ed. */
+/*
+ * Append a target with the global defaults applied; fields are strdup'ed.
+ * Only to conf_new()'s configuration: a loaded one is immutable.
+ */
 struct conf_target *conf_add_target(struct conf *, const char *name,
 		    const char *host);
 void		 conf_free(struct conf *);

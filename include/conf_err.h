@@ -13,7 +13,14 @@
 struct conf_errors;
 struct conf_err;
 
-/* The errors collected so far; zero it, set name, then report into it. */
+/*
+ * The errors collected so far; zero it, set name, then report into it.
+ * group orders discovery when the loader does not walk the file in order
+ * (conf_target.c converts the targets last to first): errors sort by file
+ * (in the order first met), line, group, then discovery, and a file is
+ * "first met" by (group, discovery) too, so the result is the same as
+ * walking front to back.
+ */
 struct conf_errlog {
 	const char		 *name;		/* FILE as given */
 	struct conf_err		 *v;
@@ -21,6 +28,7 @@ struct conf_errlog {
 	size_t			  cap;
 	const char		**files;	/* distinct FILEs seen */
 	size_t			  nfiles;
+	size_t			  group;	/* of the errors recorded now */
 };
 
 /* Record an error at file:line (line 0: none). */

@@ -26,6 +26,7 @@
 #include "conf_file.h"
 #include "conf_keys.h"
 #include "conf_target.h"
+#include "log.h"
 #include "xmalloc.h"
 
 #define CONF_DEFAULT_IDENT	"edgeprobe"
@@ -92,10 +93,9 @@ conf_load(const char *path, struct conf_errors *errs)
 	config_destroy(&cfg);
 #ifdef __GLIBC__
 	/*
-	 * libconfig's tree costs about 1.6 KB per target and is gone now, but
-	 * its small blocks were interleaved with the ones struct conf keeps, so
-	 * glibc cannot shrink the heap by itself: a 100,000-target file would
-	 * leave the daemon at 190 MB instead of 36 MB. Hand the free pages back.
+	 * conf_target.c freed the targets' part of libconfig's tree (about
+	 * 2 KB a target) as it went and trimmed the heap every few thousand;
+	 * hand back what the rest of the tree and the last stretch left.
 	 */
 	malloc_trim(0);
 #endif
@@ -159,8 +159,10 @@ conf_read(struct conf_ctx *ctx, config_t *cfg, int parsed)
 	if (seen[K_CA_FILE] != NULL)
 		conf_file_readable(ctx, seen[K_CA_FILE], "ca_file",
 		    conf->ca_file);
+	/* The same setting as seen[K_TARGETS], which the load may change. */
 	if (seen[K_TARGETS] != NULL)
-		conf_target_list(ctx, seen[K_TARGETS]);
+		conf_target_list(ctx, config_setting_get_member(
+		    config_root_setting(cfg), "targets"));
 	else if ((bad & 1 << K_TARGETS) == 0)
 		conf_err_at(&ctx->err, ctx->err.name, 1,
 		    "no \"targets\": at least one target is required");
@@ -213,6 +215,9 @@ conf_shard(struct conf *conf)
 		n++;
 	}
 	conf->ntargets = n;
+	if (conf->arena != NULL)
+		conf_arena_shrink(conf->arena, conf->targets,
+		    n * sizeof(*conf->targets));
 }
 
 /* A configuration with every default and no target. */
@@ -230,12 +235,14 @@ conf_new(void)
 	return conf;
 }
 
-/* Append a target with the global defaults applied. */
+/* Append a target with the global defaults applied (not to a loaded one). */
 struct conf_target *
 conf_add_target(struct conf *conf, const char *name, const char *host)
 {
 	struct conf_target	*t;
 
+	if (conf->arena != NULL)
+		fatalx("conf_add_target: a loaded configuration is immutable");
 	conf->targets = xreallocarray(conf->targets, conf->ntargets + 1,
 	    sizeof(*conf->targets));
 	t = &conf->targets[conf->ntargets++];
@@ -256,7 +263,10 @@ conf_free(struct conf *conf)
 		return;
 	for (i = 0; i < conf->ntargets; i++)
 		conf_target_clear(&conf->targets[i]);
-	free(conf->targets);
+	if (conf->arena != NULL)
+		conf_arena_free(conf->arena);	/* the targets with it */
+	else
+		free(conf->targets);
 	free(conf->path);
 	free(conf->ca_file);
 	free(conf->syslog_ident);

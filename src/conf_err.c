@@ -19,8 +19,9 @@
 
 /* One collected error, kept with its position for sorting. */
 struct conf_err {
-	size_t		 fileno;	/* order of first appearance of FILE */
+	size_t		 fileno;	/* files[]; at the end, order first met */
 	unsigned int	 line;
+	size_t		 group;		/* log->group when recorded */
 	size_t		 seq;
 	char		*text;		/* "FILE:LINE: message" */
 };
@@ -29,6 +30,8 @@ static void	 conf_err_vat(struct conf_errlog *, const char *, unsigned int,
 		    const char *, va_list)
 		    __attribute__((__format__(__printf__, 4, 0)));
 static int	 conf_err_cmp(const void *, const void *);
+static int	 conf_err_found_cmp(const void *, const void *);
+static void	 conf_err_rank_files(struct conf_errlog *);
 
 /* Record one error at file:line (line 0: none) with a formatted message. */
 static void
@@ -64,6 +67,7 @@ conf_err_vat(struct conf_errlog *log, const char *file, unsigned int line,
 	e = &log->v[log->n];
 	e->fileno = i;
 	e->line = line;
+	e->group = log->group;
 	e->seq = log->n++;
 	if (line == 0)
 		xasprintf(&e->text, "%s: %s", file, msg);
@@ -105,7 +109,41 @@ conf_err_file(const struct conf_errlog *log, const config_setting_t *s)
 	    config_setting_source_file(s) : log->name;
 }
 
-/* Order errors by file (as first met), line, then discovery. */
+/* Order errors as they would be found walking the file front to back. */
+static int
+conf_err_found_cmp(const void *a, const void *b)
+{
+	const struct conf_err	*ea = a, *eb = b;
+
+	if (ea->group != eb->group)
+		return ea->group < eb->group ? -1 : 1;
+	if (ea->seq != eb->seq)
+		return ea->seq < eb->seq ? -1 : 1;
+	return 0;
+}
+
+/*
+ * Number the files in the order a front-to-back walk meets them: by the
+ * first of their errors in (group, discovery) order.
+ */
+static void
+conf_err_rank_files(struct conf_errlog *log)
+{
+	size_t	*rank, i, next = 0;
+
+	qsort(log->v, log->n, sizeof(*log->v), conf_err_found_cmp);
+	rank = xcalloc(log->nfiles, sizeof(*rank));
+	for (i = 0; i < log->nfiles; i++)
+		rank[i] = (size_t)-1;
+	for (i = 0; i < log->n; i++)
+		if (rank[log->v[i].fileno] == (size_t)-1)
+			rank[log->v[i].fileno] = next++;
+	for (i = 0; i < log->n; i++)
+		log->v[i].fileno = rank[log->v[i].fileno];
+	free(rank);
+}
+
+/* Order errors by file (as first met), line, group, then discovery. */
 static int
 conf_err_cmp(const void *a, const void *b)
 {
@@ -115,6 +153,8 @@ conf_err_cmp(const void *a, const void *b)
 		return ea->fileno < eb->fileno ? -1 : 1;
 	if (ea->line != eb->line)
 		return ea->line < eb->line ? -1 : 1;
+	if (ea->group != eb->group)
+		return ea->group < eb->group ? -1 : 1;
 	if (ea->seq != eb->seq)
 		return ea->seq < eb->seq ? -1 : 1;
 	return 0;
@@ -126,8 +166,10 @@ conf_err_finish(struct conf_errlog *log, struct conf_errors *errs)
 {
 	size_t	 i;
 
-	if (log->n > 1)
+	if (log->n > 1) {
+		conf_err_rank_files(log);
 		qsort(log->v, log->n, sizeof(*log->v), conf_err_cmp);
+	}
 	if (errs != NULL) {
 		errs->v = NULL;
 		errs->n = 0;
@@ -144,7 +186,7 @@ conf_err_finish(struct conf_errlog *log, struct conf_errors *errs)
 	free(log->files);
 	log->v = NULL;
 	log->files = NULL;
-	log->n = log->cap = log->nfiles = 0;
+	log->n = log->cap = log->nfiles = log->group = 0;
 }
 
 /* Quote a user string for a message: one line, printable, in "". */

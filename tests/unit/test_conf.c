@@ -63,6 +63,8 @@ static void	 test_err_case(void **);
 static void	 write_client_cert(const char *, struct mint_pki *,
 		    EVP_PKEY *, int);
 static void	 write_encrypted_key(const char *, EVP_PKEY *);
+static void	 test_interned(void **);
+static void	 test_err_order(void **);
 static double	 load_many(const char *, int, int, struct conf_errors *,
 		    struct conf **);
 
@@ -763,7 +765,8 @@ test_defaults(void **state)
 	assert_string_equal(t->name, "edge1");
 	assert_string_equal(t->host, "sip.contoso.com");
 	assert_string_equal(t->sni, "sip.contoso.com");
-	assert_ptr_not_equal(t->sni, t->host);
+	/* Interned in the configuration's arena: one copy of both. */
+	assert_ptr_equal(t->sni, t->host);
 	assert_null(t->subject);
 	assert_null(t->san);
 	assert_int_equal(t->nsan, 0);
@@ -1324,6 +1327,95 @@ test_include(void **state)
 	conf_free(conf);
 }
 
+/*
+ * A loaded configuration keeps one copy of equal strings and lists
+ * (issue 12): the subject, the SAN list and a host used twice are shared,
+ * what differs is not; sharding keeps only the shard's targets.
+ */
+static void
+test_interned(void **state)
+{
+	struct conf		*conf;
+	struct conf_target	*a, *b, *c;
+
+	(void)state;
+	conf = load_ok("interned.conf",
+	    "targets = (\n"
+	    "  { name = \"a\"; host = \"h1\"; subject = \"s\";\n"
+	    "    san = [\"x\", \"y\"]; pool = [\"10.0.0.1\"]; },\n"
+	    "  { name = \"b\"; host = \"h1\"; subject = \"s\";\n"
+	    "    san = [\"x\", \"y\"]; pool = [\"10.0.0.2\"]; },\n"
+	    "  { name = \"c\"; host = \"h2\"; sni = \"h1\"; subject = \"s\";\n"
+	    "    san = [\"y\", \"x\"]; }\n"
+	    ");\n");
+	assert_int_equal(conf->ntargets, 3);
+	a = &conf->targets[0];
+	b = &conf->targets[1];
+	c = &conf->targets[2];
+	assert_string_equal(a->name, "a");
+	assert_string_equal(c->name, "c");
+	assert_ptr_equal(a->host, b->host);
+	assert_ptr_equal(a->sni, c->sni);
+	assert_ptr_equal(a->subject, c->subject);
+	assert_ptr_equal(a->san, b->san);
+	assert_int_equal(b->nsan, 2);
+	assert_ptr_not_equal(a->san, c->san);
+	assert_ptr_equal(a->san[0], c->san[1]);
+	assert_string_equal(c->san[0], "y");
+	assert_ptr_not_equal(a->pool, b->pool);
+	assert_string_equal(a->pool[0], "10.0.0.1");
+	assert_string_equal(b->pool[0], "10.0.0.2");
+	assert_null(c->pool);
+	assert_int_equal(c->npool, 0);
+	conf_free(conf);
+
+	/* "fed" and "edge" are in shard 1 of 4, "x" is not (FNV-1a). */
+	conf = load_ok("interned2.conf",
+	    "shard = \"1/4\";\n"
+	    "targets = (\n"
+	    "  { name = \"fed\"; host = \"h\"; san = [\"a\"]; },\n"
+	    "  { name = \"x\"; host = \"h\"; san = [\"a\"]; },\n"
+	    "  { name = \"edge\"; host = \"h\"; san = [\"a\"]; }\n"
+	    ");\n");
+	assert_int_equal(conf_shard_of("x", 4) != 1, 1);
+	assert_int_equal(conf->ntargets, 2);
+	assert_int_equal(conf->ntargets_all, 3);
+	assert_string_equal(conf->targets[0].name, "fed");
+	assert_string_equal(conf->targets[1].name, "edge");
+	assert_int_equal(conf->targets[1].line, 5);
+	assert_ptr_equal(conf->targets[0].san, conf->targets[1].san);
+	assert_string_equal(conf->targets[1].san[0], "a");
+	conf_free(conf);
+}
+
+/*
+ * The targets are converted last to first; the errors still come out in
+ * the order of the file: by line, targets on one line in their order, the
+ * duplicate names last, and files in the order a front-to-back walk meets
+ * them (the included file's target comes first here).
+ */
+static void
+test_err_order(void **state)
+{
+	(void)state;
+	expect_errors("order.conf",
+	    "targets = ( { name = \"a\"; host = 1; }, { name = \"b\"; },"
+	    " { name = \"a\"; host = \"h\"; timeout = 0; } );\n", 4,
+	    "order.conf:1: \"host\" in target \"a\" must be a string",
+	    "order.conf:1: target \"b\" has no \"host\"",
+	    "order.conf:1: \"timeout\" in target \"a\" must be between 1 "
+	    "and 3600, not 0",
+	    "order.conf:1: duplicate target name \"a\" (first at line 1)");
+	write_file("first.inc", "{ name = \"i\"; host = 2; }\n");
+	expect_errors("order2.conf",
+	    "targets = (\n"
+	    "@include \"first.inc\"\n"
+	    "  , { name = \"m\"; host = 3; }\n"
+	    ");\n", 2,
+	    "first.inc:1: \"host\" in target \"i\" must be a string",
+	    "order2.conf:3: \"host\" in target \"m\" must be a string");
+}
+
 /* Write a file of n targets; a duplicate of the first one at the end. */
 static double
 load_many(const char *name, int n, int dup, struct conf_errors *errs,
@@ -1414,6 +1506,8 @@ main(void)
 		cmocka_unit_test(test_file_as_given),
 		cmocka_unit_test(test_include),
 		cmocka_unit_test(test_many_targets),
+		cmocka_unit_test(test_interned),
+		cmocka_unit_test(test_err_order),
 	};
 
 	enum { NFIXED = sizeof(tests) / sizeof(*tests),
