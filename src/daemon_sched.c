@@ -107,6 +107,8 @@ static struct daemon_sched_target *daemon_sched_target_find(
 		    struct daemon_sched *, const char *);
 static void	 daemon_sched_target_schedule(struct daemon_sched_target *,
 		    int);
+static void	 daemon_sched_target_next(struct daemon_sched_target *);
+static long long daemon_sched_ival_ms(const struct daemon_sched_target *);
 static void	 daemon_sched_target_remove(struct daemon_sched_target *);
 static void	 daemon_sched_target_free(struct daemon_sched_target *);
 static void	 daemon_sched_tick(void *);
@@ -371,9 +373,7 @@ daemon_sched_target_schedule(struct daemon_sched_target *t, int fresh)
 {
 	long long	 now = daemon_sched_now_ms(), ival;
 
-	ival = (long long)t->ct->interval * 1000;
-	if (ival <= 0)
-		ival = 1000;
+	ival = daemon_sched_ival_ms(t);
 	if (fresh || t->next_ms - now > ival)
 		t->next_ms = now + (ival <= UINT32_MAX ?
 		    (long long)arc4random_uniform((uint32_t)ival) :
@@ -383,6 +383,34 @@ daemon_sched_target_schedule(struct daemon_sched_target *t, int fresh)
 		while (t->next_ms <= now)
 			t->next_ms += ival;
 	probe_timer_set(t->timer, (long)(t->next_ms - now));
+}
+
+/*
+ * The turn due at next_ms is being taken: arm the one an interval later.
+ * libevent arms a timer from the time it cached when the loop woke, which
+ * lags the clock by the work of the callbacks before, so the timer may
+ * fire a few milliseconds before next_ms; re-arming for the same next_ms
+ * then took one turn twice.
+ */
+static void
+daemon_sched_target_next(struct daemon_sched_target *t)
+{
+	long long	 now = daemon_sched_now_ms(), ival;
+
+	ival = daemon_sched_ival_ms(t);
+	t->next_ms += ival;
+	while (t->next_ms <= now)
+		t->next_ms += ival;
+	probe_timer_set(t->timer, (long)(t->next_ms - now));
+}
+
+/* A target's interval in milliseconds (never 0). */
+static long long
+daemon_sched_ival_ms(const struct daemon_sched_target *t)
+{
+	long long	 ival = (long long)t->ct->interval * 1000;
+
+	return ival > 0 ? ival : 1000;
 }
 
 /* Forget a target that left the configuration, with a NOTICE per endpoint. */
@@ -418,7 +446,7 @@ daemon_sched_tick(void *arg)
 
 	if (s->stopping || t->removed)
 		return;
-	daemon_sched_target_schedule(t, 0);
+	daemon_sched_target_next(t);
 	if (t->round != NULL) {
 		log_debug("target %s: round still running, turn skipped",
 		    t->name);
