@@ -2,9 +2,12 @@
  * plugin.h: Monitoring Plugins output (`--plugin`, CONTRACT.md section 7),
  * pure: results in, text out, for Icinga 2, Nagios, Naemon and friends.
  *
- *   EDGEPROBE CRITICAL - 1 of 2 endpoints critical: edge 192.0.2.10:5061 CLIENT_EKU_MISSING | 'days_left_edge_192.0.2.10_5061'=41d;30;7 ...
+ *   EDGEPROBE CRITICAL - 1 of 2 endpoints critical: edge 192.0.2.10:5061
+ *     CLIENT_EKU_MISSING | 'days_left_edge_192.0.2.10_5061'=41d;30;7 ...
  *   CRITICAL edge 192.0.2.10:5061 days_left=41 CLIENT_EKU_MISSING: ...
  *   OK edge 192.0.2.11:5061 days_left=41
+ *
+ * (the status line is one line, cut here).
  *
  * README.md ("Monitoring plugin") gives every rule of the format.
  */

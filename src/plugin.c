@@ -153,7 +153,8 @@ plugin_perfdata(FILE *fp, struct result *const *rs,
 		if (rs[i]->has_tls) {
 			fputc(' ', fp);
 			plugin_label(fp, "handshake_ms", rs[i]);
-			fprintf(fp, "=%.1fms;;;0", plugin_ms(rs[i]->handshake_ms));
+			fprintf(fp, "=%.1fms;;;0",
+			    plugin_ms(rs[i]->handshake_ms));
 		}
 	}
 }
