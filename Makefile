@@ -40,7 +40,7 @@ SRCS	 = src/log.c src/xmalloc.c src/finding.c src/chain.c src/policy.c \
 	   src/tlsctx.c src/probe.c src/probe_dns.c \
 	   src/probe_session.c src/probe_tls.c src/probe_bio.c src/probe_srv.c \
 	   src/probe_sip.c src/discover.c src/srv.c src/sip.c src/sip_request.c \
-	   src/certfile.c src/report.c \
+	   src/certfile.c src/report.c src/plugin.c src/args.c \
 	   src/logfmt.c src/check.c src/vcache.c src/once.c src/daemon_sched.c \
 	   src/daemon_state.c src/daemon_reload.c src/sdnotify.c src/metrics.c \
 	   src/probe_http.c src/daemon.c

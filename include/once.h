@@ -14,12 +14,20 @@ struct conf;
 #define EXIT_CRITICAL	2
 #define EXIT_USAGE	3
 
-/* Run one round over conf; json selects the JSON document. */
-int	once_run(const struct conf *, int json);
+/* What the one-shot modes print. */
+enum once_output {
+	ONCE_HUMAN = 0,		/* report_human() */
+	ONCE_JSON,		/* report_json() */
+	ONCE_PLUGIN		/* plugin_report(): Monitoring Plugins */
+};
+
+/* Run one round over conf; out selects the report. */
+int	once_run(const struct conf *, enum once_output out);
 /*
  * `edgeprobe cert`: judge chain (taken over) with the policy of conf's
  * first target, print the report, return the exit status.
  */
-int	once_cert(const struct conf *, STACK_OF(X509) *chain, int json);
+int	once_cert(const struct conf *, STACK_OF(X509) *chain,
+	    enum once_output out);
 
 #endif

@@ -1,15 +1,14 @@
 /*
  * main.c: argv and mode dispatch only.
  */
-#include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/ssl.h>
 
+#include "args.h"
 #include "certfile.h"
 #include "chain.h"
 #include "conf.h"
@@ -17,6 +16,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "once.h"
+#include "plugin.h"
 #include "tlsctx.h"
 #include "xmalloc.h"
 
@@ -24,9 +24,6 @@
 
 struct probe_args;
 
-static void	 usage(FILE *);
-static int	 parse_int(const char *, const char *, int, int, int *);
-static int	 parse_hostport(const char *, char **, int *);
 static int	 main_probe_opt(struct probe_args *, int, const char *);
 static int	 main_probe_parse(int, char **, struct probe_args *);
 static struct conf *main_probe_conf(const struct probe_args *);
@@ -34,89 +31,12 @@ static void	 main_probe_args_free(struct probe_args *);
 static int	 main_probe(int, char **);
 static char	*main_cert_name(const struct probe_args *, STACK_OF(X509) *);
 static int	 main_cert(int, char **);
+static int	 main_modes(int, char **);
 static int	 main_check_config(const char *);
 static void	 main_shard_line(const struct conf *);
-static int	 main_once(const char *, int);
-
-/* Print the synopsis. */
-static void
-usage(FILE *fp)
-{
-	fprintf(fp,
-"usage: edgeprobe [-fv] [-c FILE]                  run as a daemon (foreground)\n"
-"       edgeprobe -c FILE --once [--json]          probe every endpoint once\n"
-"       edgeprobe -c FILE --check-config           validate FILE\n"
-"       edgeprobe probe HOST[:PORT] [--sni NAME] [--connect ADDR]\n"
-"                 [--subject NAME] [--san NAME]... [--public-im]\n"
-"                 [--ca-file FILE] [--warn-days N] [--crit-days N]\n"
-"                 [--timeout S] [--sip-options] [--resolver ADDR:PORT]\n"
-"                 [--client-cert FILE --client-key FILE] [--json]\n"
-"       edgeprobe probe --domain DOMAIN [same options]\n"
-"       edgeprobe cert FILE [--sni NAME] [--subject NAME] [--san NAME]...\n"
-"                 [--public-im] [--ca-file FILE] [--warn-days N] [--crit-days N]\n"
-"                 [--password-file FILE] [--json]\n"
-"       edgeprobe --version | --help\n"
-"exit status of --once and probe: 0 ok, 1 warning, 2 critical, 3 usage or\n"
-"configuration error\n");
-}
-
-/* Parse a decimal integer in [min, max]; prints the error itself. */
-static int
-parse_int(const char *what, const char *s, int min, int max, int *out)
-{
-	char	*end;
-	long	 v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0 || v < min || v > max) {
-		fprintf(stderr, "edgeprobe: %s: \"%s\" is not a number in "
-		    "%d..%d\n", what, s, min, max);
-		return -1;
-	}
-	*out = (int)v;
-	return 0;
-}
-
-/* HOST, HOST:PORT, [V6], [V6]:PORT or a bare IPv6 address. */
-static int
-parse_hostport(const char *arg, char **host, int *port)
-{
-	const char	*colon, *end;
-
-	*port = 443;
-	if (arg[0] == '[') {
-		if ((end = strchr(arg, ']')) == NULL || end == arg + 1) {
-			fprintf(stderr, "edgeprobe: %s: bad address\n", arg);
-			return -1;
-		}
-		*host = xstrndup(arg + 1, (size_t)(end - arg - 1));
-		if (end[1] == '\0')
-			return 0;
-		if (end[1] != ':')
-			goto bad;
-		colon = end + 1;
-	} else if ((colon = strchr(arg, ':')) != NULL &&
-	    strchr(colon + 1, ':') == NULL) {
-		*host = xstrndup(arg, (size_t)(colon - arg));
-	} else {
-		*host = xstrdup(arg);	/* no port, or a bare IPv6 address */
-		colon = NULL;
-	}
-	if (**host == '\0') {
-		fprintf(stderr, "edgeprobe: %s: missing host\n", arg);
-		goto fail;
-	}
-	if (colon != NULL && parse_int("port", colon + 1, 1, 65535, port) == -1)
-		goto fail;
-	return 0;
-bad:
-	fprintf(stderr, "edgeprobe: %s: bad address\n", arg);
-fail:
-	free(*host);
-	*host = NULL;
-	return -1;
-}
+static int	 main_once(const char *, enum once_output);
+static int	 main_flags(int, int, int, int, enum once_output *);
+static int	 main_output(int, int, const char *, enum once_output *);
 
 /* What `probe` was asked on its command line. */
 struct probe_args {
@@ -128,14 +48,14 @@ struct probe_args {
 	int		 sip_options;
 	char		**san;
 	size_t		 nsan;
-	int		 json, public_im;
+	int		 json, plugin, public_im;
 	int		 warn, crit, timeout;	/* -1: the default */
 };
 
 /* The options of `probe`, and what each is called in error messages. */
 enum { P_SNI = 256, P_CONNECT, P_SUBJECT, P_SAN, P_PUBLIC_IM, P_CA_FILE,
     P_WARN, P_CRIT, P_TIMEOUT, P_JSON, P_HELP, P_DOMAIN, P_SIP, P_RESOLVER,
-    P_CLIENT_CERT, P_CLIENT_KEY, P_PASSWORD_FILE };
+    P_CLIENT_CERT, P_CLIENT_KEY, P_PASSWORD_FILE, P_PLUGIN };
 static const struct option probe_opts[] = {
 	{ "sni",	required_argument,	NULL, P_SNI },
 	{ "connect",	required_argument,	NULL, P_CONNECT },
@@ -147,6 +67,7 @@ static const struct option probe_opts[] = {
 	{ "crit-days",	required_argument,	NULL, P_CRIT },
 	{ "timeout",	required_argument,	NULL, P_TIMEOUT },
 	{ "json",	no_argument,		NULL, P_JSON },
+	{ "plugin",	no_argument,		NULL, P_PLUGIN },
 	{ "domain",	required_argument,	NULL, P_DOMAIN },
 	{ "sip-options", no_argument,		NULL, P_SIP },
 	{ "resolver",	required_argument,	NULL, P_RESOLVER },
@@ -166,6 +87,7 @@ static const struct option cert_opts[] = {
 	{ "warn-days",	required_argument,	NULL, P_WARN },
 	{ "crit-days",	required_argument,	NULL, P_CRIT },
 	{ "json",	no_argument,		NULL, P_JSON },
+	{ "plugin",	no_argument,		NULL, P_PLUGIN },
 	{ "password-file", required_argument,	NULL, P_PASSWORD_FILE },
 	{ "help",	no_argument,		NULL, P_HELP },
 	{ NULL,		0,			NULL, 0 }
@@ -196,13 +118,16 @@ main_probe_opt(struct probe_args *a, int ch, const char *arg)
 		a->ca_file = arg;
 		return 0;
 	case P_WARN:
-		return parse_int("--warn-days", arg, 0, 100000, &a->warn);
+		return args_int("--warn-days", arg, 0, 100000, &a->warn);
 	case P_CRIT:
-		return parse_int("--crit-days", arg, 0, 100000, &a->crit);
+		return args_int("--crit-days", arg, 0, 100000, &a->crit);
 	case P_TIMEOUT:
-		return parse_int("--timeout", arg, 1, 3600, &a->timeout);
+		return args_int("--timeout", arg, 1, 3600, &a->timeout);
 	case P_JSON:
 		a->json = 1;
+		return 0;
+	case P_PLUGIN:
+		a->plugin = 1;
 		return 0;
 	case P_DOMAIN:
 		a->domain = arg;
@@ -241,26 +166,27 @@ main_probe_parse(int argc, char **argv, struct probe_args *a)
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", probe_opts, NULL)) != -1) {
 		if (ch == P_HELP) {
-			usage(stdout);
+			args_usage(stdout);
 			return 1;
 		}
+		if (ch == '?')
+			args_bad_option(argc, argv);
 		if (main_probe_opt(a, ch, optarg) == -1)
 			return -1;
 	}
 	if ((a->client_cert == NULL) != (a->client_key == NULL)) {
-		fprintf(stderr, "edgeprobe: probe: --client-cert and "
-		    "--client-key go together\n");
+		args_error("probe: --client-cert and --client-key go together");
 		return -1;
 	}
 	if (a->domain != NULL) {
 		if (optind < argc) {
-			fprintf(stderr, "edgeprobe: probe: --domain takes no "
-			    "HOST[:PORT] (\"%s\")\n", argv[optind]);
+			args_error("probe: --domain takes no "
+			    "HOST[:PORT] (\"%s\")", argv[optind]);
 			return -1;
 		}
 		if (a->connect_to != NULL) {
-			fprintf(stderr, "edgeprobe: probe: --domain and "
-			    "--connect exclude each other\n");
+			args_error("probe: --domain and "
+			    "--connect exclude each other");
 			return -1;
 		}
 		a->host = xstrdup(a->domain);
@@ -268,15 +194,15 @@ main_probe_parse(int argc, char **argv, struct probe_args *a)
 		return 0;
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "edgeprobe: probe: missing HOST[:PORT]\n");
+		args_error("probe: missing HOST[:PORT]");
 		return -1;
 	}
 	if (optind + 1 < argc) {
-		fprintf(stderr, "edgeprobe: probe: unexpected argument \"%s\"\n",
+		args_error("probe: unexpected argument \"%s\"",
 		    argv[optind + 1]);
 		return -1;
 	}
-	return parse_hostport(argv[optind], &a->host, &a->port);
+	return args_hostport(argv[optind], &a->host, &a->port);
 }
 
 /* The one-target configuration `probe` runs; NULL on a usage error. */
@@ -295,8 +221,8 @@ main_probe_conf(const struct probe_args *a)
 	if (a->crit != -1)
 		conf->crit_days = a->crit;
 	if (conf->warn_days < conf->crit_days) {
-		fprintf(stderr, "edgeprobe: --warn-days %d is less than "
-		    "--crit-days %d\n", conf->warn_days, conf->crit_days);
+		args_error("--warn-days %d is less than "
+		    "--crit-days %d", conf->warn_days, conf->crit_days);
 		conf_free(conf);
 		return NULL;
 	}
@@ -329,14 +255,13 @@ main_probe_conf(const struct probe_args *a)
 	if (a->resolver != NULL && conf_syntax_addrport(a->resolver,
 	    CONF_RESOLVER_PORT, &conf->resolver, &conf->resolver_port,
 	    &why) == -1) {
-		fprintf(stderr, "edgeprobe: --resolver %s: %s\n", a->resolver,
-		    why);
+		args_error("--resolver %s: %s", a->resolver, why);
 		conf_free(conf);
 		return NULL;
 	}
 	if (a->client_cert != NULL && (t->identity = tlsctx_identity_load(
 	    a->client_cert, a->client_key, &cause)) == NULL) {
-		fprintf(stderr, "edgeprobe: %s\n", cause);
+		args_error("%s", cause);
 		free(cause);
 		conf_free(conf);
 		return NULL;
@@ -362,18 +287,20 @@ main_probe(int argc, char **argv)
 {
 	struct probe_args	 a;
 	struct conf		*conf = NULL;
+	enum once_output	 out;
 	int			 rc;
 
-	if ((rc = main_probe_parse(argc, argv, &a)) == 0)
+	if ((rc = main_probe_parse(argc, argv, &a)) == 0 &&
+	    (rc = main_output(a.json, a.plugin, "probe", &out)) == 0)
 		conf = main_probe_conf(&a);
 	main_probe_args_free(&a);
 	if (rc == 1)
 		return EXIT_OK;
 	if (conf == NULL) {
-		usage(stderr);
+		args_usage(stderr);
 		return EXIT_USAGE;
 	}
-	rc = once_run(conf, a.json);
+	rc = once_run(conf, out);
 	conf_free(conf);
 	return rc;
 }
@@ -431,6 +358,7 @@ main_cert(int argc, char **argv)
 	struct probe_args	 a;
 	struct conf		*conf = NULL;
 	STACK_OF(X509)		*chain = NULL;
+	enum once_output	 out = ONCE_HUMAN;
 	char			*cause = NULL, *pw = NULL;
 	int			 ch, rc = 0;
 
@@ -440,16 +368,21 @@ main_cert(int argc, char **argv)
 	while (rc == 0 && (ch = getopt_long(argc, argv, "", cert_opts,
 	    NULL)) != -1) {
 		if (ch == P_HELP) {
-			usage(stdout);
+			args_usage(stdout);
 			rc = 1;
-		} else if (main_probe_opt(&a, ch, optarg) == -1)
+		} else if (main_probe_opt(&a, ch, optarg) == -1) {
+			if (ch == '?')
+				args_bad_option(argc, argv);
 			rc = -1;
+		}
 	}
 	if (rc == 0 && optind + 1 != argc) {
-		fprintf(stderr, "edgeprobe: cert: %s\n", optind >= argc ?
+		args_error("cert: %s", optind >= argc ?
 		    "missing FILE" : "one FILE at a time");
 		rc = -1;
 	}
+	if (rc == 0)
+		rc = main_output(a.json, a.plugin, "cert", &out);
 	if (rc == 0 && a.password_file != NULL &&
 	    (pw = certfile_password(a.password_file, &cause)) == NULL)
 		rc = -2;
@@ -468,16 +401,16 @@ main_cert(int argc, char **argv)
 	if (rc == 1)
 		return EXIT_OK;
 	if (rc == -2) {
-		fprintf(stderr, "edgeprobe: %s\n", cause);
+		args_error("%s", cause);
 		free(cause);
 		return EXIT_USAGE;
 	}
 	if (conf == NULL) {
 		sk_X509_pop_free(chain, X509_free);
-		usage(stderr);
+		args_usage(stderr);
 		return EXIT_USAGE;
 	}
-	rc = once_cert(conf, chain, a.json);
+	rc = once_cert(conf, chain, out);
 	conf_free(conf);
 	return rc;
 }
@@ -505,14 +438,36 @@ main_check_config(const char *path)
 	return EXIT_OK;
 }
 
+/*
+ * Under --plugin a usage or configuration error is also a status line on
+ * stdout, "EDGEPROBE UNKNOWN - message", beside stderr's usual lines.
+ */
 int
 main(int argc, char **argv)
 {
-	enum { O_ONCE = 256, O_JSON, O_CHECK, O_VERSION };
+	const char	*why;
+	int		 rc;
+
+	log_init(0, "edgeprobe", 0);
+	rc = main_modes(argc, argv);
+	if (rc == EXIT_USAGE && args_plugin(argc, argv)) {
+		if ((why = args_first_error()) == NULL)
+			why = "usage error (edgeprobe --help)";
+		plugin_unknown(stdout, why);
+	}
+	return rc;
+}
+
+/* Dispatch to a mode by argv. */
+static int
+main_modes(int argc, char **argv)
+{
+	enum { O_ONCE = 256, O_JSON, O_CHECK, O_VERSION, O_PLUGIN };
 	static const struct option opts[] = {
 		{ "config",	required_argument,	NULL, 'c' },
 		{ "once",	no_argument,		NULL, O_ONCE },
 		{ "json",	no_argument,		NULL, O_JSON },
+		{ "plugin",	no_argument,		NULL, O_PLUGIN },
 		{ "check-config", no_argument,		NULL, O_CHECK },
 		{ "stderr",	no_argument,		NULL, 'f' },
 		{ "verbose",	no_argument,		NULL, 'v' },
@@ -521,10 +476,10 @@ main(int argc, char **argv)
 		{ NULL,		0,			NULL, 0 }
 	};
 	const char		*path = CONF_DEFAULT_PATH;
+	enum once_output	 out;
 	int			 ch, once = 0, json = 0, check = 0;
-	int			 mirror = 0, verbose = 0;
+	int			 mirror = 0, verbose = 0, plugin = 0;
 
-	log_init(0, "edgeprobe", 0);
 	if (argc > 1 && strcmp(argv[1], "probe") == 0)
 		return main_probe(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "cert") == 0)
@@ -547,6 +502,9 @@ main(int argc, char **argv)
 		case O_JSON:
 			json = 1;
 			break;
+		case O_PLUGIN:
+			plugin = 1;
+			break;
 		case O_CHECK:
 			check = 1;
 			break;
@@ -555,21 +513,21 @@ main(int argc, char **argv)
 			    OpenSSL_version(OPENSSL_VERSION));
 			return EXIT_OK;
 		case 'h':
-			usage(stdout);
+			args_usage(stdout);
 			return EXIT_OK;
 		default:
-			usage(stderr);
+			args_bad_option(argc, argv);
+			args_usage(stderr);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "edgeprobe: unexpected argument \"%s\"\n",
-		    argv[optind]);
-		usage(stderr);
+		args_error("unexpected argument \"%s\"", argv[optind]);
+		args_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (check + once > 1 || (json && !once)) {
-		usage(stderr);
+	if (main_flags(check, once, json, plugin, &out) == -1) {
+		args_usage(stderr);
 		return EXIT_USAGE;
 	}
 	log_setverbose(verbose);
@@ -578,12 +536,48 @@ main(int argc, char **argv)
 	if (!once)
 		return daemon_run(path, mirror, verbose);
 
-	return main_once(path, json);
+	return main_once(path, out);
+}
+
+/*
+ * --check-config and --once exclude each other, --json and --plugin go with
+ * --once only; -1 (the message kept for the UNKNOWN line) otherwise.
+ */
+static int
+main_flags(int check, int once, int json, int plugin, enum once_output *out)
+{
+	if (plugin && !once) {
+		args_error("--plugin goes with --once, probe or cert");
+		return -1;
+	}
+	if (check + once > 1 || (json && !once)) {
+		/* stderr never had a message for these: kept only. */
+		args_note("%s", check && once ? "--check-config and --once "
+		    "exclude each other" : "--json goes with --once, probe or "
+		    "cert");
+		return -1;
+	}
+	return main_output(json, plugin, "--once", out);
+}
+
+/*
+ * The report --json or --plugin asks for; -1 (reported) when both are
+ * given.
+ */
+static int
+main_output(int json, int plugin, const char *mode, enum once_output *out)
+{
+	if (json && plugin) {
+		args_error("%s: --json and --plugin exclude each other", mode);
+		return -1;
+	}
+	*out = json ? ONCE_JSON : plugin ? ONCE_PLUGIN : ONCE_HUMAN;
+	return 0;
 }
 
 /* --once: load the file, probe every endpoint once, report. */
 static int
-main_once(const char *path, int json)
+main_once(const char *path, enum once_output out)
 {
 	struct conf_errors	 errs = { NULL, 0 };
 	struct conf		*conf;
@@ -593,11 +587,16 @@ main_once(const char *path, int json)
 	if ((conf = conf_load(path, &errs)) == NULL) {
 		for (i = 0; i < errs.n; i++)
 			fprintf(stderr, "%s\n", errs.v[i]);
+		if (errs.n > 1)
+			args_note("%s (and %zu more error%s)", errs.v[0],
+			    errs.n - 1, errs.n == 2 ? "" : "s");
+		else if (errs.n == 1)
+			args_note("%s", errs.v[0]);
 		conf_errors_free(&errs);
 		return EXIT_USAGE;
 	}
 	conf_errors_free(&errs);
-	rc = once_run(conf, json);
+	rc = once_run(conf, out);
 	conf_free(conf);
 	return rc;
 }

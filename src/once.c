@@ -7,10 +7,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "check.h"
 #include "conf.h"
 #include "log.h"
 #include "once.h"
+#include "plugin.h"
 #include "policy.h"
 #include "probe.h"
 #include "report.h"
@@ -47,14 +49,16 @@ static void	 once_members(const struct conf_target *,
 		    struct check_member *, size_t, void *);
 static void	 once_done(struct result *, void *);
 static void	 once_settle(struct once_round *);
-static int	 once_report(struct result **, size_t, int);
+static int	 once_report(struct result **, struct plugin_limits *, size_t,
+		    enum once_output);
 
 /* Probe everything once and report; returns 0, 1, 2 or 3. */
 int
-once_run(const struct conf *conf, int json)
+once_run(const struct conf *conf, enum once_output out)
 {
 	struct once_round	 round;
 	struct result		**all = NULL;
+	struct plugin_limits	*lim = NULL;
 	SSL_CTX			*ctx;
 	char			*cause = NULL;
 	size_t			 i, j, n = 0;
@@ -69,7 +73,7 @@ once_run(const struct conf *conf, int json)
 	signal(SIGPIPE, SIG_IGN);
 	memset(&round, 0, sizeof(round));
 	if ((round.store = tlsctx_store(conf->ca_file, &cause)) == NULL) {
-		fprintf(stderr, "edgeprobe: %s\n", cause);
+		args_error("%s", cause);
 		free(cause);
 		return EXIT_USAGE;
 	}
@@ -80,7 +84,7 @@ once_run(const struct conf *conf, int json)
 		fatalx("%s", cause);
 	if (conf->resolver != NULL && probe_engine_set_resolver(round.eng,
 	    conf->resolver, conf->resolver_port, &cause) == -1) {
-		fprintf(stderr, "edgeprobe: %s\n", cause);
+		args_error("%s", cause);
 		free(cause);
 		probe_engine_free(round.eng);
 		SSL_CTX_free(ctx);
@@ -103,13 +107,17 @@ once_run(const struct conf *conf, int json)
 	for (i = 0; i < round.ntargets; i++) {
 		policy_pool(round.targets[i].results, round.targets[i].n);
 		all = xreallocarray(all, n + round.targets[i].n, sizeof(*all));
-		for (j = 0; j < round.targets[i].n; j++)
+		lim = xreallocarray(lim, n + round.targets[i].n, sizeof(*lim));
+		for (j = 0; j < round.targets[i].n; j++) {
+			lim[n].warn_days = conf->targets[i].warn_days;
+			lim[n].crit_days = conf->targets[i].crit_days;
 			all[n++] = round.targets[i].results[j];
+		}
 		free(round.targets[i].results);
 	}
 	free(round.targets);
 
-	rc = once_report(all, n, json);
+	rc = once_report(all, lim, n, out);
 	probe_engine_free(round.eng);
 	SSL_CTX_free(ctx);
 	vcache_free(round.vcache);
@@ -117,15 +125,21 @@ once_run(const struct conf *conf, int json)
 	return rc;
 }
 
-/* Print the results, free them, and return the exit status they give. */
+/*
+ * Print the results (lim[i]: the thresholds rs[i] was judged with), free
+ * them, and return the exit status they give.
+ */
 static int
-once_report(struct result **all, size_t n, int json)
+once_report(struct result **all, struct plugin_limits *lim, size_t n,
+    enum once_output out)
 {
 	enum status	 worst;
 	char		*doc;
 	size_t		 i;
 
-	if (json) {
+	if (out == ONCE_PLUGIN)
+		plugin_report(stdout, all, lim, n);
+	else if (out == ONCE_JSON) {
 		doc = report_json(all, n);
 		fputs(doc, stdout);
 		fputc('\n', stdout);
@@ -137,6 +151,7 @@ once_report(struct result **all, size_t n, int json)
 	for (i = 0; i < n; i++)
 		result_free(all[i]);
 	free(all);
+	free(lim);
 	switch (worst) {
 	case STATUS_OK:
 		return EXIT_OK;
@@ -149,22 +164,27 @@ once_report(struct result **all, size_t n, int json)
 
 /* Judge a chain from a file with the first target's policy; report. */
 int
-once_cert(const struct conf *conf, STACK_OF(X509) *chain, int json)
+once_cert(const struct conf *conf, STACK_OF(X509) *chain,
+    enum once_output out)
 {
-	struct result	**all;
-	X509_STORE	*store;
-	char		*cause = NULL;
+	struct result		**all;
+	struct plugin_limits	*lim;
+	X509_STORE		*store;
+	char			*cause = NULL;
 
 	if ((store = tlsctx_store(conf->ca_file, &cause)) == NULL) {
-		fprintf(stderr, "edgeprobe: %s\n", cause);
+		args_error("%s", cause);
 		free(cause);
 		sk_X509_pop_free(chain, X509_free);
 		return EXIT_USAGE;
 	}
 	all = xcalloc(1, sizeof(*all));
 	all[0] = check_chain(&conf->targets[0], store, chain);
+	lim = xcalloc(1, sizeof(*lim));
+	lim[0].warn_days = conf->targets[0].warn_days;
+	lim[0].crit_days = conf->targets[0].crit_days;
 	X509_STORE_free(store);
-	return once_report(all, 1, json);
+	return once_report(all, lim, 1, out);
 }
 
 /* A target's members are known: start every endpoint's probe. */

@@ -8,7 +8,8 @@ libjansson-dev libcmocka-dev libsystemd-dev libc-ares-dev libpsl-dev jq dnsmasq-
 valgrind mandoc iproute2 util-linux systemd prometheus curl
 kamailio kamailio-tls-modules dnsutils
 faketime
-cppcheck clang-tidy"
+cppcheck clang-tidy
+icinga2-bin nagios4-core"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
@@ -34,3 +35,17 @@ case " $missing " in
 		    true
 	fi ;;
 esac
+# icinga2-bin and nagios4-core are there for their validators only
+# (regress/plugin_contrib: icinga2 daemon -C, nagios4 -v); Debian enables
+# icinga2.service, and nagios4-core pulls in an MTA (bsd-mailx, then
+# exim4, listening on loopback port 25). None of them is needed running:
+# stopped and disabled when installed here, as kamailio is.
+for _u in icinga2-bin:icinga2 nagios4-core:nagios4 nagios4-core:exim4; do
+	case " $missing " in
+	*" ${_u%%:*} "*)
+		if [ -d /run/systemd/system ]; then
+			$SUDO systemctl disable --now "${_u#*:}.service" \
+			    >/dev/null 2>&1 || true
+		fi ;;
+	esac
+done
