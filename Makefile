@@ -42,6 +42,7 @@ SRCS	 = src/log.c src/xmalloc.c src/finding.c src/chain.c src/policy.c \
 	   src/probe_sip.c src/discover.c src/srv.c src/sip.c src/sip_request.c \
 	   src/certfile.c src/report.c src/plugin.c src/args.c \
 	   src/logfmt.c src/check.c src/vcache.c src/once.c src/daemon_sched.c \
+	   src/daemon_round.c \
 	   src/daemon_state.c src/daemon_reload.c src/sdnotify.c src/metrics.c \
 	   src/probe_http.c src/daemon.c
 MAIN	 = src/main.c

@@ -1,15 +1,15 @@
 /*
- * daemon_sched.c: the daemon's schedule, rounds and slots.
+ * daemon_sched.c: the daemon's schedule, the targets and their turns.
  *
- * The unit of scheduling is a round of one target: every `interval` the
- * target's members are resolved again (so a DNS pool that grows or shrinks
- * is followed), each endpoint (member x port) is checked, and when the last
- * check of the round is back, POOL_MISMATCH is computed over the whole round
- * before any line is logged. The result lines therefore always carry the
- * pool finding of the round they describe. The first round of each target
- * starts at a random point of its interval, so thousands of endpoints never
- * start at once; the rounds keep that phase afterwards. A round still
- * running when its next turn comes is not doubled: that turn is skipped.
+ * The unit of scheduling is a round of one target (daemon_round.c): every
+ * `interval` the target's members are resolved again (so a DNS pool that
+ * grows or shrinks is followed), each endpoint (member x port) is checked,
+ * and when the last check of the round is back, POOL_MISMATCH is computed
+ * over the whole round before any line is logged. The first round of each
+ * target starts at a random point of its interval, so thousands of
+ * endpoints never start at once; the rounds keep that phase afterwards. A
+ * round still running when its next turn comes is not doubled: that turn
+ * is skipped.
  *
  * Checks go through a fixed pool of `concurrency` slots that pull the next
  * waiting endpoint, so on a stop nothing waits in the engine: the slots in
@@ -22,86 +22,16 @@
 #include <string.h>
 #include <time.h>
 
-#include "check.h"
 #include "conf.h"
 #include "daemon_state.h"
 #include "log.h"
 #include "metrics.h"
-#include "policy.h"
 #include "probe.h"
-#include "result.h"
 #include "vcache.h"
 #include "daemon_sched.h"
+#include "daemon_sched_int.h"
 #include "xmalloc.h"
 
-/* glibc's <sys/queue.h> lacks the removal-safe loop. */
-#ifndef TAILQ_FOREACH_SAFE
-#define TAILQ_FOREACH_SAFE(var, head, field, tvar)			\
-	for ((var) = TAILQ_FIRST(head);					\
-	    (var) != NULL && ((tvar) = TAILQ_NEXT(var, field), 1);	\
-	    (var) = (tvar))
-#endif
-
-struct daemon_sched_round;
-
-/* One configured target and its schedule. */
-struct daemon_sched_target {
-	TAILQ_ENTRY(daemon_sched_target) entry;
-	struct daemon_sched		*s;
-	char			*name;
-	const struct conf_target *ct;		/* in s->gen->conf */
-	struct probe_timer	*timer;
-	long long		 next_ms;	/* monotonic time of the next round */
-	struct daemon_sched_round	*round;		/* NULL when idle */
-	int			 removed;	/* gone from the configuration */
-	int			 kept;		/* named by the configuration applied */
-	struct daemon_state	*state;
-};
-TAILQ_HEAD(daemon_sched_targets, daemon_sched_target);
-
-/* One round of one target: its members, its checks and their results. */
-struct daemon_sched_round {
-	TAILQ_ENTRY(daemon_sched_round) entry;
-	struct daemon_sched_target	*t;
-	struct daemon_sched_gen	*gen;		/* a reference, for ct and store */
-	const struct conf_target *ct;
-	int			 resolving;
-	int			 aborted;	/* stopped: not every endpoint ran */
-	size_t			 pending;	/* checks not back yet */
-	struct result		**results;	/* one slot per endpoint, in order */
-	size_t			 nresults;
-};
-TAILQ_HEAD(daemon_sched_rounds, daemon_sched_round);
-
-/* One endpoint check, waiting for a slot or holding one. */
-struct daemon_sched_job {
-	TAILQ_ENTRY(daemon_sched_job)	 entry;
-	struct daemon_sched_round	*round;
-	size_t			 slot;		/* in round->results */
-	char			*address;
-	int			 port;
-	struct result_srv	 srv;		/* srv.name NULL: not a domain */
-	long long		 start_ms;	/* when it took its slot */
-};
-TAILQ_HEAD(daemon_sched_jobs, daemon_sched_job);
-
-struct daemon_sched {
-	struct probe_engine	*engine;
-	struct daemon_sched_gen	*gen;		/* a reference: new rounds run under it */
-	daemon_sched_round_cb		 round_cb;
-	void			*round_arg;
-	struct daemon_sched_targets	 targets;
-	struct daemon_sched_rounds	 rounds;	/* rounds in progress */
-	struct daemon_sched_jobs	 queue;		/* waiting for a slot */
-	struct daemon_sched_jobs	 running;	/* holding a slot */
-	size_t			 inflight;
-	int			 concurrency;
-	int			 stopping;
-	int			 exiting;	/* the loop is over: drop everything */
-	struct metrics_stats	 stats;
-};
-
-static long long	 daemon_sched_now_ms(void);
 static struct daemon_sched_target *daemon_sched_target_new(
 		    struct daemon_sched *, const struct conf_target *);
 static int	 daemon_sched_target_cmp(const void *, const void *);
@@ -112,20 +42,10 @@ static void	 daemon_sched_target_schedule(struct daemon_sched_target *,
 static void	 daemon_sched_target_next(struct daemon_sched_target *);
 static long long daemon_sched_ival_ms(const struct daemon_sched_target *);
 static void	 daemon_sched_target_remove(struct daemon_sched_target *);
-static void	 daemon_sched_target_free(struct daemon_sched_target *);
 static void	 daemon_sched_tick(void *);
-static void	 daemon_sched_members(const struct conf_target *,
-		    struct check_member *, size_t, void *);
-static void	 daemon_sched_round_maybe_finish(
-		    struct daemon_sched_round *);
-static void	 daemon_sched_round_finish(struct daemon_sched_round *);
-static void	 daemon_sched_round_free(struct daemon_sched_round *);
-static void	 daemon_sched_dispatch(struct daemon_sched *);
-static void	 daemon_sched_job_done(struct result *, void *);
-static void	 daemon_sched_job_free(struct daemon_sched_job *);
 
 /* The monotonic clock in milliseconds. */
-static long long
+long long
 daemon_sched_now_ms(void)
 {
 	struct timespec	 ts;
@@ -221,7 +141,7 @@ daemon_sched_apply(struct daemon_sched *s, struct daemon_sched_gen *g)
 	daemon_sched_gen_unref(old);
 	s->concurrency = g->conf->concurrency;
 	probe_engine_set_concurrency(s->engine, s->concurrency);
-	daemon_sched_dispatch(s);
+	daemon_round_dispatch(s);
 }
 
 /* Stop the timers, drop the waiting checks, end the idle rounds. */
@@ -239,7 +159,7 @@ daemon_sched_stop(struct daemon_sched *s)
 		TAILQ_REMOVE(&s->queue, j, entry);
 		j->round->pending--;
 		j->round->aborted = 1;
-		daemon_sched_job_free(j);
+		daemon_round_job_free(j);
 	}
 	/* Finish the rounds that nothing is running for any more. */
 	for (;;) {
@@ -248,7 +168,7 @@ daemon_sched_stop(struct daemon_sched *s)
 				break;
 		if (r == NULL)
 			break;
-		daemon_sched_round_finish(r);
+		daemon_round_finish(r);
 	}
 }
 
@@ -321,16 +241,16 @@ daemon_sched_free(struct daemon_sched *s)
 
 	while ((j = TAILQ_FIRST(&s->running)) != NULL) {
 		TAILQ_REMOVE(&s->running, j, entry);
-		daemon_sched_job_free(j);
+		daemon_round_job_free(j);
 	}
 	while ((j = TAILQ_FIRST(&s->queue)) != NULL) {
 		TAILQ_REMOVE(&s->queue, j, entry);
-		daemon_sched_job_free(j);
+		daemon_round_job_free(j);
 	}
 	while ((r = TAILQ_FIRST(&s->rounds)) != NULL) {
 		TAILQ_REMOVE(&s->rounds, r, entry);
 		r->t->round = NULL;
-		daemon_sched_round_free(r);
+		daemon_round_free(r);
 	}
 	/*
 	 * daemon_sched_target_free() unlinks t through t->s, which is s: the
@@ -451,7 +371,7 @@ daemon_sched_target_remove(struct daemon_sched_target *t)
 }
 
 /* Free a target and its state; it must have no round. */
-static void
+void
 daemon_sched_target_free(struct daemon_sched_target *t)
 {
 	TAILQ_REMOVE(&t->s->targets, t, entry);
@@ -468,7 +388,6 @@ daemon_sched_tick(void *arg)
 {
 	struct daemon_sched_target	*t = arg;
 	struct daemon_sched		*s = t->s;
-	struct daemon_sched_round	*r;
 
 	if (s->stopping || t->removed)
 		return;
@@ -478,178 +397,6 @@ daemon_sched_tick(void *arg)
 		    t->name);
 		return;
 	}
-	r = xcalloc(1, sizeof(*r));
-	r->t = t;
-	r->gen = s->gen;
-	r->gen->refs++;
-	r->ct = t->ct;
-	r->resolving = 1;
-	t->round = r;
-	TAILQ_INSERT_TAIL(&s->rounds, r, entry);
-	log_debug("target %s: round starts", t->name);
-	check_members(s->engine, r->ct, daemon_sched_members, r);
+	daemon_round_start(t);
 }
 
-/*
- * The members of a round's target are known: one result slot per endpoint,
- * in member then port order, and one check queued for each address.
- */
-static void
-daemon_sched_members(const struct conf_target *ct, struct check_member *m,
-    size_t n, void *arg)
-{
-	struct daemon_sched_round	*r = arg;
-	struct daemon_sched		*s = r->t->s;
-	struct daemon_sched_job	*j;
-	const int		*ports;
-	size_t			 i, p, k = 0, np;
-
-	r->resolving = 0;
-	if (s->exiting)
-		return;
-	r->nresults = 0;
-	for (i = 0; i < n; i++)
-		r->nresults += check_member_ports(ct, &m[i], &ports);
-	r->results = xcalloc(r->nresults ? r->nresults : 1,
-	    sizeof(*r->results));
-	for (i = 0; i < n && !s->stopping; i++) {
-		np = check_member_ports(ct, &m[i], &ports);
-		for (p = 0; p < np; p++, k++) {
-			if (m[i].address == NULL) {
-				r->results[k] = check_member_failed(ct, &m[i],
-				    ports[p]);
-				continue;
-			}
-			j = xcalloc(1, sizeof(*j));
-			j->round = r;
-			j->slot = k;
-			j->address = xstrdup(m[i].address);
-			j->port = ports[p];
-			if (m[i].srv != NULL) {
-				j->srv = *m[i].srv;
-				j->srv.name = xstrdup(m[i].srv->name);
-				j->srv.target = xstrdup(m[i].srv->target);
-			}
-			r->pending++;
-			TAILQ_INSERT_TAIL(&s->queue, j, entry);
-		}
-	}
-	if (s->stopping)
-		r->aborted = 1;
-	/* Hold the round: a check that ends at once must not free it here. */
-	r->pending++;
-	daemon_sched_dispatch(s);
-	r->pending--;
-	daemon_sched_round_maybe_finish(r);
-}
-
-/* Finish the round once its members are known and every check is back. */
-static void
-daemon_sched_round_maybe_finish(struct daemon_sched_round *r)
-{
-	if (r->resolving || r->pending > 0)
-		return;
-	daemon_sched_round_finish(r);
-}
-
-/*
- * The round is complete: judge the pool over all its results, then let the
- * target's state log each result and the events it causes.
- */
-static void
-daemon_sched_round_finish(struct daemon_sched_round *r)
-{
-	struct daemon_sched_target	*t = r->t;
-	struct daemon_sched		*s = t->s;
-	size_t			 i, n;
-
-	/* An aborted round has empty slots: close the gaps. */
-	for (i = n = 0; i < r->nresults; i++)
-		if (r->results[i] != NULL)
-			r->results[n++] = r->results[i];
-	r->nresults = n;
-	if (!t->removed && !s->exiting) {
-		policy_pool(r->results, r->nresults);
-		for (i = 0; i < r->nresults; i++) {
-			result_finish(r->results[i]);
-			metrics_count(&s->stats, r->results[i]->status);
-		}
-		/* An aborted round did not see everyone: forget nobody. */
-		daemon_state_round(t->state, r->results, r->nresults,
-		    r->gen->conf->log_ok, !r->aborted);
-		log_debug("target %s: round done, %zu results", t->name,
-		    r->nresults);
-	}
-	t->round = NULL;
-	TAILQ_REMOVE(&s->rounds, r, entry);
-	daemon_sched_round_free(r);
-	if (t->removed)
-		daemon_sched_target_free(t);
-	if (!s->exiting && s->round_cb != NULL)
-		s->round_cb(s->round_arg);
-}
-
-/* Free a round, its results and its reference to the configuration. */
-static void
-daemon_sched_round_free(struct daemon_sched_round *r)
-{
-	size_t	 i;
-
-	for (i = 0; i < r->nresults; i++)
-		result_free(r->results[i]);	/* NULL: an empty slot */
-	free(r->results);
-	daemon_sched_gen_unref(r->gen);
-	free(r);
-}
-
-/* Fill the free slots with waiting checks. */
-static void
-daemon_sched_dispatch(struct daemon_sched *s)
-{
-	struct daemon_sched_job	*j;
-	struct daemon_sched_round	*r;
-
-	while (!s->stopping && !s->exiting &&
-	    s->inflight < (size_t)s->concurrency &&
-	    (j = TAILQ_FIRST(&s->queue)) != NULL) {
-		TAILQ_REMOVE(&s->queue, j, entry);
-		TAILQ_INSERT_TAIL(&s->running, j, entry);
-		s->inflight++;
-		j->start_ms = daemon_sched_now_ms();
-		r = j->round;
-		check_endpoint(s->engine, r->gen->store, r->gen->vcache, r->ct,
-		    j->address, j->port, j->srv.name != NULL ? &j->srv : NULL,
-		    daemon_sched_job_done, j);
-	}
-}
-
-/* One check is back: keep its result, free the slot, refill. */
-static void
-daemon_sched_job_done(struct result *res, void *arg)
-{
-	struct daemon_sched_job	*j = arg;
-	struct daemon_sched_round	*r = j->round;
-	struct daemon_sched		*s = r->t->s;
-
-	TAILQ_REMOVE(&s->running, j, entry);
-	s->inflight--;
-	metrics_observe(&s->stats,
-	    (double)(daemon_sched_now_ms() - j->start_ms) / 1000);
-	r->results[j->slot] = res;
-	daemon_sched_job_free(j);
-	r->pending--;
-	if (s->exiting)
-		return;
-	daemon_sched_round_maybe_finish(r);	/* may free r */
-	daemon_sched_dispatch(s);
-}
-
-/* Free a job (not its round). */
-static void
-daemon_sched_job_free(struct daemon_sched_job *j)
-{
-	free(j->srv.name);
-	free(j->srv.target);
-	free(j->address);
-	free(j);
-}
