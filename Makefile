@@ -36,7 +36,7 @@ SRCS	 = src/log.c src/xmalloc.c src/finding.c src/chain.c src/policy.c \
 	   src/policy_dates.c src/policy_eku.c src/policy_crypto.c \
 	   src/policy_pool.c src/policy_ocsp.c src/conform.c src/conform_names.c \
 	   src/result.c src/conf.c src/conf_err.c src/conf_keys.c \
-	   src/conf_target.c src/conf_syntax.c src/conf_file.c \
+	   src/conf_target.c src/conf_arena.c src/conf_syntax.c src/conf_file.c \
 	   src/tlsctx.c src/probe.c src/probe_dns.c \
 	   src/probe_session.c src/probe_tls.c src/probe_bio.c src/probe_srv.c \
 	   src/probe_sip.c src/discover.c src/srv.c src/sip.c src/sip_request.c \
@@ -113,8 +113,8 @@ FUZZ_POLICY_SRCS = tests/fuzz/fuzz_policy.c src/chain.c src/policy.c \
 	   src/policy_pool.c src/policy_ocsp.c src/conform.c src/conform_names.c \
 	   src/finding.c src/result.c src/xmalloc.c src/log.c tests/lib/mint.c
 FUZZ_CONF_SRCS = tests/fuzz/fuzz_conf.c src/conf.c src/conf_err.c \
-	   src/conf_keys.c src/conf_target.c src/conf_syntax.c \
-	   src/conf_file.c src/tlsctx.c src/xmalloc.c src/log.c
+	   src/conf_keys.c src/conf_target.c src/conf_arena.c \
+	   src/conf_syntax.c src/conf_file.c src/tlsctx.c src/xmalloc.c src/log.c
 FUZZ_SIP_SRCS = tests/fuzz/fuzz_sip.c src/sip.c src/sip_request.c src/srv.c src/xmalloc.c src/log.c
 
 build/fuzz/fuzz_policy: $(FUZZ_POLICY_SRCS)

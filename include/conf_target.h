@@ -8,10 +8,7 @@
 
 #include <libconfig.h>
 
-#include <stddef.h>
-
 struct conf;
-struct conf_arena;
 struct conf_ctx;
 struct conf_target;
 
@@ -24,18 +21,5 @@ void	 conf_target_list(struct conf_ctx *, config_setting_t *);
 void	 conf_target_init(const struct conf *, struct conf_target *);
 /* Free what a target owns. */
 void	 conf_target_clear(struct conf_target *);
-
-/*
- * The arena of a loaded configuration: mappings of its own, bump-allocated,
- * freed all at once; strings interned until sealed.
- */
-struct conf_arena *conf_arena_new(void);
-/* size bytes, zeroed, aligned for any object; never fails. */
-void	*conf_arena_alloc(struct conf_arena *, size_t size);
-/* Give back what is past the first size bytes of a large allocation p. */
-void	 conf_arena_shrink(struct conf_arena *, void *p, size_t size);
-/* Interning is over: free the table. */
-void	 conf_arena_seal(struct conf_arena *);
-void	 conf_arena_free(struct conf_arena *);
 
 #endif

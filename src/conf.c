@@ -22,6 +22,7 @@
 #include <libconfig.h>
 
 #include "conf.h"
+#include "conf_arena.h"
 #include "conf_err.h"
 #include "conf_file.h"
 #include "conf_keys.h"
