@@ -78,6 +78,8 @@ int		 finding_code_parse(const char *, enum finding_code *);
 
 const char	*severity_name(enum severity);
 const char	*status_name(enum status);
+/* "OK", "WARNING" or "CRITICAL": the status as a report shows it. */
+const char	*status_word(enum status);
 enum status	 status_of_severity(enum severity);
 
 void		 findings_init(struct findings *);

@@ -146,6 +146,21 @@ status_name(enum status st)
 	return "unknown";
 }
 
+/* "OK", "WARNING" or "CRITICAL". */
+const char *
+status_word(enum status st)
+{
+	switch (st) {
+	case STATUS_OK:
+		return "OK";
+	case STATUS_WARNING:
+		return "WARNING";
+	case STATUS_CRITICAL:
+		return "CRITICAL";
+	}
+	return "UNKNOWN";
+}
+
 /* The status a finding of this severity gives (info counts as ok). */
 enum status
 status_of_severity(enum severity sev)

@@ -32,7 +32,6 @@
 #include "plugin.h"
 #include "result.h"
 
-static const char *plugin_status_word(enum status);
 static void	 plugin_text(FILE *, const char *);
 static void	 plugin_endpoint(FILE *, const struct result *);
 static void	 plugin_label(FILE *, const char *, const struct result *);
@@ -43,21 +42,6 @@ static void	 plugin_perfdata(FILE *, struct result *const *,
 static void	 plugin_summary(FILE *, struct result *const *, size_t,
 		    enum status);
 static void	 plugin_line(FILE *, const struct result *);
-
-/* "OK", "WARNING" or "CRITICAL". */
-static const char *
-plugin_status_word(enum status st)
-{
-	switch (st) {
-	case STATUS_OK:
-		return "OK";
-	case STATUS_WARNING:
-		return "WARNING";
-	case STATUS_CRITICAL:
-		return "CRITICAL";
-	}
-	return "UNKNOWN";
-}
 
 /* s, with what could end the line or start the perfdata as \xNN. */
 static void
@@ -208,7 +192,7 @@ plugin_line(FILE *fp, const struct result *r)
 	const struct finding	*f;
 	char			*codes;
 
-	fprintf(fp, "%s ", plugin_status_word(r->status));
+	fprintf(fp, "%s ", status_word(r->status));
 	plugin_endpoint(fp, r);
 	if (r->has_days)
 		fprintf(fp, " days_left=%lld", r->days_left);
@@ -237,7 +221,7 @@ plugin_report(FILE *fp, struct result *const *rs,
 
 	for (i = 0; i < n; i++)
 		perf = perf || rs[i]->has_days || rs[i]->has_tls;
-	fprintf(fp, "EDGEPROBE %s - ", plugin_status_word(worst));
+	fprintf(fp, "EDGEPROBE %s - ", status_word(worst));
 	plugin_summary(fp, rs, n, worst);
 	if (perf) {
 		fputs(" |", fp);

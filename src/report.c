@@ -56,7 +56,6 @@ static double	 report_ms(double);
 static char	*report_escape(const char *);
 static void	 report_line_init(struct report_line *, const struct result *);
 static void	 report_line_free(struct report_line *);
-static const char *report_status_word(enum status);
 static const char *report_status_color(enum status);
 
 /*
@@ -418,21 +417,6 @@ report_line_free(struct report_line *l)
 	free(l->days);
 }
 
-/* "OK", "WARNING" or "CRITICAL". */
-static const char *
-report_status_word(enum status st)
-{
-	switch (st) {
-	case STATUS_OK:
-		return "OK";
-	case STATUS_WARNING:
-		return "WARNING";
-	case STATUS_CRITICAL:
-		return "CRITICAL";
-	}
-	return "UNKNOWN";
-}
-
 /* The ANSI colour of a status. */
 static const char *
 report_status_color(enum status st)
@@ -483,12 +467,12 @@ report_human(FILE *fp, struct result *const *rs, size_t n, int color)
 			count[r->status]++;
 		if (color)
 			fprintf(fp, "%s%s%s", report_status_color(r->status),
-			    report_status_word(r->status), REPORT_COLOR_RESET);
+			    status_word(r->status), REPORT_COLOR_RESET);
 		else
-			fputs(report_status_word(r->status), fp);
+			fputs(status_word(r->status), fp);
 		codes = logfmt_findings(r);
 		fprintf(fp, "%*s  %-*s  %-*s  %-*s  %-*s  findings=%s\n",
-		    (int)(8 - strlen(report_status_word(r->status))), "",
+		    (int)(8 - strlen(status_word(r->status))), "",
 		    wt, lines[i].target, we, lines[i].endpoint,
 		    ws, lines[i].sni, wd, lines[i].days, codes);
 		free(codes);
