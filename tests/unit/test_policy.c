@@ -12,7 +12,13 @@
  * row runs as its own test. The host-name matcher, days_left and the pool
  * comparison, which take no chain, have their own tables below.
  */
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <limits.h>
@@ -21,11 +27,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include <openssl/dsa.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/tls1.h>
 #include <openssl/x509.h>
 
@@ -55,6 +64,7 @@ struct fixture {
 	EVP_PKEY		*dsa1024;
 	X509_STORE		*store;		/* both roots */
 	X509_STORE		*empty;
+	X509			*unrelated;	/* the cert twins' "empty" CA file */
 };
 
 /* The keys a row names for a leaf or a CA. */
@@ -549,6 +559,7 @@ static EVP_PKEY	*key_of(enum key);
 static time_t	 at(long);
 static X509	*mint_ca(const struct ca_recipe *, X509 *, EVP_PKEY *);
 static X509	*mint_leaf(const struct pcase *, X509 *const *, size_t);
+static X509	*mint_row(const struct pcase *, X509 **, size_t *);
 static size_t	 sent_of(const struct pcase *, X509 *, X509 *const *,
 		    size_t, X509 **);
 static X509_STORE *store_for(const struct pcase *, X509 *, X509 *const *);
@@ -567,11 +578,24 @@ static const char *msg_of(const struct findings *, enum finding_code,
 static X509_STORE *store_of(X509 *);
 static struct result *pool_result(const char *, int, const char *);
 static EVP_PKEY	*dsa_key(int);
+static const char *twin_skip(const struct pcase *);
+static const char *twin_binary(char *, size_t);
+static const char *twin_faketime(char *, size_t);
+static void	 twin_pem(const char *, X509 *const *, size_t);
+static int	 twin_run(char *const *, const char *, const char *);
+static char	*twin_slurp(const char *);
+static void	 twin_compare(const struct pcase *, json_t *, int,
+		    const struct findings *, long long, char *, size_t);
+static void	 test_twin(void **);
+
+extern char	**environ;
 
 /* One clock reading, keys and PKIs for the whole group. */
 static int
 setup(void **state)
 {
+	struct mint_spec	 spec;
+
 	(void)state;
 	memset(&F, 0, sizeof(F));
 	F.now = time(NULL);
@@ -590,6 +614,13 @@ setup(void **state)
 	    X509_STORE_add_cert(F.store, F.srv.root) != 1 ||
 	    (F.empty = X509_STORE_new()) == NULL)
 		return -1;
+	memset(&spec, 0, sizeof(spec));
+	spec.cn = "EdgeProbe Twin Unrelated Root";
+	spec.ca = 1;
+	spec.not_before = F.now - DAY;
+	spec.not_after = F.now + 3650 * DAY;
+	if ((F.unrelated = mint_cert(&spec, F.eckey, NULL, NULL)) == NULL)
+		return -1;
 	return 0;
 }
 
@@ -600,6 +631,7 @@ teardown(void **state)
 	(void)state;
 	X509_STORE_free(F.store);
 	X509_STORE_free(F.empty);
+	X509_free(F.unrelated);
 	EVP_PKEY_free(F.leafkey);
 	EVP_PKEY_free(F.eckey);
 	EVP_PKEY_free(F.rsa1024);
@@ -861,6 +893,20 @@ check_findings(const struct pcase *c, X509 *leaf, const struct findings *fs)
 				assert_true(*p >= 0x20 && *p <= 0x7e);
 }
 
+/* A row's CAs into ca[NCA] (how many into *nca), then its leaf. */
+static X509 *
+mint_row(const struct pcase *c, X509 **ca, size_t *nca)
+{
+	size_t	 i;
+
+	for (i = 0; i < NCA && c->ca[i].cn != NULL; i++)
+		ca[i] = i == 0 ?
+		    mint_ca(&c->ca[0], F.pki.root, F.pki.root_key) :
+		    mint_ca(&c->ca[i], ca[i - 1], key_of(c->ca[i - 1].key));
+	*nca = i;
+	return mint_leaf(c, ca, i);
+}
+
 /* One row of the table: mint, judge, compare. */
 static void
 test_case(void **state)
@@ -874,12 +920,7 @@ test_case(void **state)
 	long long		 days;
 	size_t			 i, nca, n;
 
-	for (nca = 0; nca < NCA && c->ca[nca].cn != NULL; nca++)
-		ca[nca] = nca == 0 ?
-		    mint_ca(&c->ca[0], F.pki.root, F.pki.root_key) :
-		    mint_ca(&c->ca[nca], ca[nca - 1],
-		    key_of(c->ca[nca - 1].key));
-	leaf = mint_leaf(c, ca, nca);
+	leaf = mint_row(c, ca, &nca);
 	n = sent_of(c, leaf, ca, nca, sent);
 	st = store_for(c, leaf, ca);
 	policy_for(c, &pol);
@@ -1341,6 +1382,358 @@ test_pool_mismatch(void **state)
 	result_free(r[1]);
 }
 
+/*
+ * The cert twins: every row whose inputs `edgeprobe cert` can express, run
+ * again through the real binary (EDGEPROBE, else $BUILD/edgeprobe, else
+ * build/edgeprobe) under libfaketime frozen at F.now, so the boundary rows
+ * (notAfter or notBefore at now, a second either side) are exact. The
+ * chain as sent goes to a PEM file, leaf first; the row's store to the
+ * --ca-file (the empty store: one unrelated self-signed root, since cert
+ * without --ca-file reads the system bundle and an empty file does not
+ * load); the row's policy to --sni, --subject, --san, --public-im and the
+ * seed's --warn-days/--crit-days. The binary must give the row's codes in
+ * order, then exactly the unit judgement's findings (severity and message
+ * of each), status, days_left and an exit status of the worst status.
+ *
+ * cert judges without a handshake: TLS version unknown, chain_sent 0. The
+ * seed's TLS 1.2 gives no finding either, so rows that keep it have a twin.
+ * Rows without a twin (twin_skip), 6 of the 75:
+ *   nothing sent (a certificate file holds one at least):
+ *     "empty chain: nothing", "empty chain: LEGACY_TLS still";
+ *   a negotiated TLS version (no handshake in cert):
+ *     "LEGACY_TLS: TLS 1.0", "LEGACY_TLS: TLS 1.1",
+ *     "LEGACY_TLS twin: TLS 1.3", "legacy server: TLS 1.0, SHA-1, ...".
+ */
+#define TWIN_TIMEOUT	30	/* seconds one run of the binary may take */
+
+/* Why a row has no cert twin; NULL: it has one. */
+static const char *
+twin_skip(const struct pcase *c)
+{
+	if (c->sent == SENT_NONE)
+		return "nothing sent";
+	if (c->tls != 0 && c->tls != -1)
+		return "a negotiated TLS version";
+	return NULL;
+}
+
+/* The binary under test, into buf; fails the test when it is not there. */
+static const char *
+twin_binary(char *buf, size_t len)
+{
+	const char	*ep = getenv("EDGEPROBE"), *b = getenv("BUILD");
+
+	if (ep != NULL && *ep != '\0')
+		snprintf(buf, len, "%s", ep);
+	else
+		snprintf(buf, len, "%s/edgeprobe",
+		    b != NULL && *b != '\0' ? b : "build");
+	if (access(buf, X_OK) != 0)
+		fail_msg("cert twin: no edgeprobe binary at %s (EDGEPROBE, "
+		    "else $BUILD/edgeprobe, else build/edgeprobe): run make",
+		    buf);
+	return buf;
+}
+
+/* The faketime command in PATH, into buf; fails the test without one. */
+static const char *
+twin_faketime(char *buf, size_t len)
+{
+	const char	*path = getenv("PATH"), *p, *e;
+
+	for (p = path != NULL ? path : "/usr/bin:/bin"; *p != '\0'; p = e) {
+		if ((e = strchr(p, ':')) == NULL)
+			e = p + strlen(p);
+		snprintf(buf, len, "%.*s/faketime", (int)(e - p), p);
+		if (e > p && access(buf, X_OK) == 0)
+			return buf;
+		if (*e == ':')
+			e++;
+	}
+	fail_msg("cert twin: no faketime in PATH (tests/deps.sh installs it)");
+	return NULL;
+}
+
+/* certs into a new PEM file at path, in order. */
+static void
+twin_pem(const char *path, X509 *const *certs, size_t n)
+{
+	FILE	*fp;
+	size_t	 i;
+
+	assert_non_null(fp = fopen(path, "w"));
+	for (i = 0; i < n; i++)
+		assert_int_equal(PEM_write_X509(fp, certs[i]), 1);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/*
+ * Run argv (argv[0] a path) with environ, TZ=UTC and ASan told not to mind
+ * the preloaded libfaketime; stdout to out, stderr to err. The exit status, -1 when it did not exit in time.
+ */
+static int
+twin_run(char *const *argv, const char *out, const char *err)
+{
+	posix_spawn_file_actions_t	 fa;
+	char				**env, asanopt[512];
+	const char			*asan;
+	size_t				 i, n = 0;
+	pid_t				 pid, w;
+	int				 status, t;
+
+	while (environ[n] != NULL)
+		n++;
+	assert_non_null(env = calloc(n + 3, sizeof(*env)));
+	for (i = n = 0; environ[i] != NULL; i++)
+		if (strncmp(environ[i], "TZ=", 3) != 0 &&
+		    strncmp(environ[i], "ASAN_OPTIONS=", 13) != 0)
+			env[n++] = environ[i];
+	env[n++] = (char *)(uintptr_t)"TZ=UTC";
+	/* Under SANITIZE, libfaketime is preloaded ahead of the ASan runtime. */
+	asan = getenv("ASAN_OPTIONS");
+	snprintf(asanopt, sizeof(asanopt), "ASAN_OPTIONS=%s%s"
+	    "verify_asan_link_order=0", asan != NULL ? asan : "",
+	    asan != NULL && *asan != '\0' ? ":" : "");
+	env[n++] = asanopt;
+	assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
+	assert_int_equal(posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
+	    O_RDONLY, 0), 0);
+	assert_int_equal(posix_spawn_file_actions_addopen(&fa, 1, out,
+	    O_WRONLY | O_CREAT | O_TRUNC, 0600), 0);
+	assert_int_equal(posix_spawn_file_actions_addopen(&fa, 2, err,
+	    O_WRONLY | O_CREAT | O_TRUNC, 0600), 0);
+	assert_int_equal(posix_spawn(&pid, argv[0], &fa, NULL, argv, env), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	free(env);
+	for (t = 0; (w = waitpid(pid, &status, WNOHANG)) == 0 &&
+	    t < TWIN_TIMEOUT * 100; t++)
+		usleep(10000);
+	if (w == 0) {
+		kill(pid, SIGKILL);
+		(void)waitpid(pid, &status, 0);
+		return -1;
+	}
+	assert_int_equal(w, pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 +
+	    WTERMSIG(status);
+}
+
+/* A file's first bytes, for a failure message; caller frees. */
+static char *
+twin_slurp(const char *path)
+{
+	FILE	*fp;
+	char	*s;
+	size_t	 n = 0;
+
+	assert_non_null(s = calloc(1, 2048));
+	if ((fp = fopen(path, "r")) != NULL) {
+		n = fread(s, 1, 2047, fp);
+		fclose(fp);
+	}
+	s[n] = '\0';
+	return s;
+}
+
+/*
+ * What the binary said against the row and the unit judgement; the first
+ * disagreement into why (empty: none).
+ */
+static void
+twin_compare(const struct pcase *c, json_t *doc, int rc,
+    const struct findings *fs, long long days, char *why, size_t len)
+{
+	json_t		*r, *jf, *f;
+	const char	*code, *sev, *msg, *st;
+	char		 codes[1024] = "";
+	enum status	 want = findings_status(fs);
+	size_t		 i;
+
+	r = json_array_get(json_object_get(doc, "results"), 0);
+	jf = json_object_get(r, "findings");
+	if (!json_is_array(jf)) {
+		snprintf(why, len, "no .results[0].findings");
+		return;
+	}
+	json_array_foreach(jf, i, f) {
+		code = json_string_value(json_object_get(f, "code"));
+		snprintf(codes + strlen(codes), sizeof(codes) - strlen(codes),
+		    "%s%s", i > 0 ? "," : "", code != NULL ? code : "?");
+	}
+	if (strcmp(codes, c->codes) != 0) {
+		snprintf(why, len, "codes \"%s\", expected \"%s\"", codes,
+		    c->codes);
+		return;
+	}
+	if (json_array_size(jf) != fs->n) {
+		snprintf(why, len, "%zu findings, the unit judgement %zu",
+		    json_array_size(jf), fs->n);
+		return;
+	}
+	json_array_foreach(jf, i, f) {
+		sev = json_string_value(json_object_get(f, "severity"));
+		msg = json_string_value(json_object_get(f, "message"));
+		if (sev == NULL ||
+		    strcmp(sev, severity_name(fs->v[i].severity)) != 0) {
+			snprintf(why, len, "%s: severity %s, the unit "
+			    "judgement %s", finding_code_name(fs->v[i].code),
+			    sev != NULL ? sev : "none",
+			    severity_name(fs->v[i].severity));
+			return;
+		}
+		if (msg == NULL || strcmp(msg, fs->v[i].message) != 0) {
+			snprintf(why, len, "%s: message \"%s\", the unit "
+			    "judgement \"%s\"", finding_code_name(fs->v[i].code),
+			    msg != NULL ? msg : "none", fs->v[i].message);
+			return;
+		}
+	}
+	for (i = 0; i < NSEV; i++)
+		if (c->sev[i].on && sev_of(fs, c->sev[i].code) != c->sev[i].sev) {
+			snprintf(why, len, "%s: not the row's severity",
+			    finding_code_name(c->sev[i].code));
+			return;
+		}
+	st = json_string_value(json_object_get(r, "status"));
+	if (st == NULL || strcmp(st, status_name(want)) != 0 ||
+	    (c->check_status && want != c->status)) {
+		snprintf(why, len, "status %s, expected %s", st != NULL ? st :
+		    "none", status_name(c->check_status ? c->status : want));
+		return;
+	}
+	if (rc != (int)want) {
+		snprintf(why, len, "exit %d, expected %d (%s)", rc, (int)want,
+		    status_name(want));
+		return;
+	}
+	if (!json_is_integer(json_object_get(r, "days_left")) ||
+	    json_integer_value(json_object_get(r, "days_left")) != days ||
+	    (c->check_days && days != c->days)) {
+		snprintf(why, len, "days_left %lld, expected %lld",
+		    (long long)json_integer_value(json_object_get(r,
+		    "days_left")), c->check_days ? c->days : days);
+		return;
+	}
+}
+
+/* One row's twin: mint, write the files, run `cert --json`, compare. */
+static void
+test_twin(void **state)
+{
+	const struct pcase	*c = *state;
+	struct policy		 pol;
+	struct findings		 fs;
+	X509			*ca[NCA], *leaf, *sent[3], *roots[2];
+	X509_STORE		*st;
+	STACK_OF(X509)		*sk;
+	json_t			*doc;
+	json_error_t		 jerr;
+	const char		*tmp;
+	char			 bin[PATH_MAX], ft[PATH_MAX], dir[PATH_MAX];
+	char			 chainf[PATH_MAX + 16], caf[PATH_MAX + 16];
+	char			 outf[PATH_MAX + 16], errf[PATH_MAX + 16];
+	char			 when[32], warn[16], crit[16], why[2048] = "";
+	char			*argv[32 + 2 * 8], *out, *err;
+	struct tm		 tm;
+	long long		 days = 12345;
+	size_t			 i, nca, n, nroots, na = 0;
+	int			 rc;
+
+	twin_binary(bin, sizeof(bin));
+	twin_faketime(ft, sizeof(ft));
+	leaf = mint_row(c, ca, &nca);
+	n = sent_of(c, leaf, ca, nca, sent);
+	st = store_for(c, leaf, ca);
+	policy_for(c, &pol);
+	assert_non_null(sk = mint_stack(sent, n));
+	findings_init(&fs);
+	assert_int_equal(policy_evaluate(&pol, sk, st, F.now, &fs, &days), 0);
+	sk_X509_pop_free(sk, X509_free);
+
+	switch (c->store) {
+	case ST_BOTH:
+		roots[0] = F.pki.root;
+		roots[1] = F.srv.root;
+		nroots = 2;
+		break;
+	case ST_EMPTY:
+		roots[0] = F.unrelated;
+		nroots = 1;
+		break;
+	case ST_LEAF:
+		roots[0] = leaf;
+		nroots = 1;
+		break;
+	default:
+		roots[0] = ca[0];
+		nroots = 1;
+		break;
+	}
+	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	snprintf(dir, sizeof(dir), "%s/eptwin.XXXXXX", tmp);
+	assert_non_null(mkdtemp(dir));
+	snprintf(chainf, sizeof(chainf), "%s/chain.pem", dir);
+	snprintf(caf, sizeof(caf), "%s/ca.pem", dir);
+	snprintf(outf, sizeof(outf), "%s/out.json", dir);
+	snprintf(errf, sizeof(errf), "%s/err", dir);
+	twin_pem(chainf, sent, n);
+	twin_pem(caf, roots, nroots);
+
+	assert_non_null(gmtime_r(&F.now, &tm));
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	snprintf(warn, sizeof(warn), "%d", pol.warn_days);
+	snprintf(crit, sizeof(crit), "%d", pol.crit_days);
+#define ARG(s)	(argv[na++] = (char *)(uintptr_t)(s))
+	ARG(ft); ARG("-f"); ARG(when); ARG(bin); ARG("cert"); ARG(chainf);
+	ARG("--ca-file"); ARG(caf); ARG("--json"); ARG("--sni"); ARG(pol.sni);
+	ARG("--warn-days"); ARG(warn); ARG("--crit-days"); ARG(crit);
+	if (pol.subject != NULL) {
+		ARG("--subject");
+		ARG(pol.subject);
+	}
+	for (i = 0; i < pol.nsan && i < 8; i++) {
+		ARG("--san");
+		ARG(pol.san[i]);
+	}
+	assert_true(pol.nsan <= 8);
+	if (pol.public_im)
+		ARG("--public-im");
+	argv[na] = NULL;
+#undef ARG
+
+	rc = twin_run(argv, outf, errf);
+	out = twin_slurp(outf);
+	err = twin_slurp(errf);
+	if (rc == -1)
+		snprintf(why, sizeof(why), "no exit in %d s", TWIN_TIMEOUT);
+	else if ((doc = json_load_file(outf, 0, &jerr)) == NULL)
+		snprintf(why, sizeof(why), "exit %d, no JSON (%s); stderr: %s",
+		    rc, jerr.text, err);
+	else {
+		twin_compare(c, doc, rc, &fs, days, why, sizeof(why));
+		json_decref(doc);
+	}
+	if (why[0] == '\0' && err[0] != '\0')
+		snprintf(why, sizeof(why), "stderr: %s", err);
+
+	unlink(chainf);
+	unlink(caf);
+	unlink(outf);
+	unlink(errf);
+	rmdir(dir);
+	free(out);
+	free(err);
+	findings_free(&fs);
+	if (st != F.store && st != F.empty)
+		X509_STORE_free(st);
+	X509_free(leaf);
+	for (i = 0; i < nca; i++)
+		X509_free(ca[i]);
+	if (why[0] != '\0')
+		fail_msg("%s (cert): %s", c->name, why);
+}
+
 int
 main(void)
 {
@@ -1353,8 +1746,10 @@ main(void)
 		cmocka_unit_test(test_pool_mismatch),
 	};
 #define NFIXED	(sizeof(fixed) / sizeof(fixed[0]))
-	struct CMUnitTest	 tests[NCASES + NFIXED];
-	size_t			 i;
+	struct CMUnitTest	 tests[2 * NCASES + NFIXED];
+	char			*names[NCASES];
+	size_t			 i, n, len, ntwin = 0;
+	int			 rc;
 
 	for (i = 0; i < NCASES; i++) {
 		tests[i].name = cases[i].name;
@@ -1363,7 +1758,27 @@ main(void)
 		tests[i].teardown_func = NULL;
 		tests[i].initial_state = &cases[i];
 	}
+	n = NCASES;
+	for (i = 0; i < NCASES; i++) {
+		names[i] = NULL;
+		if (twin_skip(&cases[i]) != NULL)
+			continue;
+		len = strlen(cases[i].name) + sizeof(" (cert)");
+		if ((names[i] = malloc(len)) == NULL)
+			return 1;
+		snprintf(names[i], len, "%s (cert)", cases[i].name);
+		tests[n] = tests[i];
+		tests[n].name = names[i];
+		tests[n++].test_func = test_twin;
+		ntwin++;
+	}
 	for (i = 0; i < NFIXED; i++)
-		tests[NCASES + i] = fixed[i];
-	return cmocka_run_group_tests(tests, setup, teardown);
+		tests[n++] = fixed[i];
+	printf("# %zu policy rows, %zu with a cert twin, %zu without\n",
+	    NCASES, ntwin, NCASES - ntwin);
+	fflush(stdout);
+	rc = _cmocka_run_group_tests("tests", tests, n, setup, teardown);
+	for (i = 0; i < NCASES; i++)
+		free(names[i]);
+	return rc;
 }
