@@ -52,7 +52,7 @@ PROG	 = $(BUILD)/edgeprobe
 
 # Test support: certificate minting and loopback servers.
 TLSRCS	 = tests/lib/mint.c tests/lib/tlsserver.c tests/lib/enginetest.c \
-	   tests/lib/mintfiles.c tests/lib/mintocsp.c
+	   tests/lib/mintfiles.c tests/lib/mintocsp.c tests/lib/runbin.c
 TLOBJS	 = $(TLSRCS:tests/lib/%.c=$(BUILD)/tobj/%.o)
 TLIB	 = $(BUILD)/libtest.a
 FIXTURE	 = $(BUILD)/tests/epfixture

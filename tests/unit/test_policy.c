@@ -12,13 +12,8 @@
  * row runs as its own test. The host-name matcher, days_left and the pool
  * comparison, which take no chain, have their own tables below.
  */
-#include <sys/types.h>
-#include <sys/wait.h>
 
-#include <fcntl.h>
 #include <setjmp.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <limits.h>
@@ -27,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -43,6 +37,7 @@
 #include "mint.h"
 #include "policy.h"
 #include "result.h"
+#include "runbin.h"
 #include "vcache.h"
 
 #define DAY	(24L * 60 * 60)
@@ -579,16 +574,9 @@ static X509_STORE *store_of(X509 *);
 static struct result *pool_result(const char *, int, const char *);
 static EVP_PKEY	*dsa_key(int);
 static const char *twin_skip(const struct pcase *);
-static const char *twin_binary(char *, size_t);
-static const char *twin_faketime(char *, size_t);
-static void	 twin_pem(const char *, X509 *const *, size_t);
-static int	 twin_run(char *const *, const char *, const char *);
-static char	*twin_slurp(const char *);
 static void	 twin_compare(const struct pcase *, json_t *, int,
 		    const struct findings *, long long, char *, size_t);
 static void	 test_twin(void **);
-
-extern char	**environ;
 
 /* One clock reading, keys and PKIs for the whole group. */
 static int
@@ -1385,7 +1373,7 @@ test_pool_mismatch(void **state)
 /*
  * The cert twins: every row whose inputs `edgeprobe cert` can express, run
  * again through the real binary (EDGEPROBE, else $BUILD/edgeprobe, else
- * build/edgeprobe) under libfaketime frozen at F.now, so the boundary rows
+ * build/edgeprobe) under libfaketime frozen at F.now (tests/lib/runbin.c), so the boundary rows
  * (notAfter or notBefore at now, a second either side) are exact. The
  * chain as sent goes to a PEM file, leaf first; the row's store to the
  * --ca-file (the empty store: one unrelated self-signed root, since cert
@@ -1404,8 +1392,6 @@ test_pool_mismatch(void **state)
  *     "LEGACY_TLS: TLS 1.0", "LEGACY_TLS: TLS 1.1",
  *     "LEGACY_TLS twin: TLS 1.3", "legacy server: TLS 1.0, SHA-1, ...".
  */
-#define TWIN_TIMEOUT	30	/* seconds one run of the binary may take */
-
 /* Why a row has no cert twin; NULL: it has one. */
 static const char *
 twin_skip(const struct pcase *c)
@@ -1417,124 +1403,6 @@ twin_skip(const struct pcase *c)
 	return NULL;
 }
 
-/* The binary under test, into buf; fails the test when it is not there. */
-static const char *
-twin_binary(char *buf, size_t len)
-{
-	const char	*ep = getenv("EDGEPROBE"), *b = getenv("BUILD");
-
-	if (ep != NULL && *ep != '\0')
-		snprintf(buf, len, "%s", ep);
-	else
-		snprintf(buf, len, "%s/edgeprobe",
-		    b != NULL && *b != '\0' ? b : "build");
-	if (access(buf, X_OK) != 0)
-		fail_msg("cert twin: no edgeprobe binary at %s (EDGEPROBE, "
-		    "else $BUILD/edgeprobe, else build/edgeprobe): run make",
-		    buf);
-	return buf;
-}
-
-/* The faketime command in PATH, into buf; fails the test without one. */
-static const char *
-twin_faketime(char *buf, size_t len)
-{
-	const char	*path = getenv("PATH"), *p, *e;
-
-	for (p = path != NULL ? path : "/usr/bin:/bin"; *p != '\0'; p = e) {
-		if ((e = strchr(p, ':')) == NULL)
-			e = p + strlen(p);
-		snprintf(buf, len, "%.*s/faketime", (int)(e - p), p);
-		if (e > p && access(buf, X_OK) == 0)
-			return buf;
-		if (*e == ':')
-			e++;
-	}
-	fail_msg("cert twin: no faketime in PATH (tests/deps.sh installs it)");
-	return NULL;
-}
-
-/* certs into a new PEM file at path, in order. */
-static void
-twin_pem(const char *path, X509 *const *certs, size_t n)
-{
-	FILE	*fp;
-	size_t	 i;
-
-	assert_non_null(fp = fopen(path, "w"));
-	for (i = 0; i < n; i++)
-		assert_int_equal(PEM_write_X509(fp, certs[i]), 1);
-	assert_int_equal(fclose(fp), 0);
-}
-
-/*
- * Run argv (argv[0] a path) with environ, TZ=UTC and ASan told not to mind
- * the preloaded libfaketime; stdout to out, stderr to err. The exit status, -1 when it did not exit in time.
- */
-static int
-twin_run(char *const *argv, const char *out, const char *err)
-{
-	posix_spawn_file_actions_t	 fa;
-	char				**env, asanopt[512];
-	const char			*asan;
-	size_t				 i, n = 0;
-	pid_t				 pid, w;
-	int				 status, t;
-
-	while (environ[n] != NULL)
-		n++;
-	assert_non_null(env = calloc(n + 3, sizeof(*env)));
-	for (i = n = 0; environ[i] != NULL; i++)
-		if (strncmp(environ[i], "TZ=", 3) != 0 &&
-		    strncmp(environ[i], "ASAN_OPTIONS=", 13) != 0)
-			env[n++] = environ[i];
-	env[n++] = (char *)(uintptr_t)"TZ=UTC";
-	/* Under SANITIZE, libfaketime is preloaded ahead of the ASan runtime. */
-	asan = getenv("ASAN_OPTIONS");
-	snprintf(asanopt, sizeof(asanopt), "ASAN_OPTIONS=%s%s"
-	    "verify_asan_link_order=0", asan != NULL ? asan : "",
-	    asan != NULL && *asan != '\0' ? ":" : "");
-	env[n++] = asanopt;
-	assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
-	assert_int_equal(posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
-	    O_RDONLY, 0), 0);
-	assert_int_equal(posix_spawn_file_actions_addopen(&fa, 1, out,
-	    O_WRONLY | O_CREAT | O_TRUNC, 0600), 0);
-	assert_int_equal(posix_spawn_file_actions_addopen(&fa, 2, err,
-	    O_WRONLY | O_CREAT | O_TRUNC, 0600), 0);
-	assert_int_equal(posix_spawn(&pid, argv[0], &fa, NULL, argv, env), 0);
-	posix_spawn_file_actions_destroy(&fa);
-	free(env);
-	for (t = 0; (w = waitpid(pid, &status, WNOHANG)) == 0 &&
-	    t < TWIN_TIMEOUT * 100; t++)
-		usleep(10000);
-	if (w == 0) {
-		kill(pid, SIGKILL);
-		(void)waitpid(pid, &status, 0);
-		return -1;
-	}
-	assert_int_equal(w, pid);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 +
-	    WTERMSIG(status);
-}
-
-/* A file's first bytes, for a failure message; caller frees. */
-static char *
-twin_slurp(const char *path)
-{
-	FILE	*fp;
-	char	*s;
-	size_t	 n = 0;
-
-	assert_non_null(s = calloc(1, 2048));
-	if ((fp = fopen(path, "r")) != NULL) {
-		n = fread(s, 1, 2047, fp);
-		fclose(fp);
-	}
-	s[n] = '\0';
-	return s;
-}
-
 /*
  * What the binary said against the row and the unit judgement; the first
  * disagreement into why (empty: none).
@@ -1544,21 +1412,15 @@ twin_compare(const struct pcase *c, json_t *doc, int rc,
     const struct findings *fs, long long days, char *why, size_t len)
 {
 	json_t		*r, *jf, *f;
-	const char	*code, *sev, *msg, *st;
-	char		 codes[1024] = "";
+	const char	*sev, *msg, *st;
+	char		 codes[1024];
 	enum status	 want = findings_status(fs);
 	size_t		 i;
 
 	r = json_array_get(json_object_get(doc, "results"), 0);
-	jf = json_object_get(r, "findings");
-	if (!json_is_array(jf)) {
+	if ((jf = runbin_findings(doc, codes, sizeof(codes))) == NULL) {
 		snprintf(why, len, "no .results[0].findings");
 		return;
-	}
-	json_array_foreach(jf, i, f) {
-		code = json_string_value(json_object_get(f, "code"));
-		snprintf(codes + strlen(codes), sizeof(codes) - strlen(codes),
-		    "%s%s", i > 0 ? "," : "", code != NULL ? code : "?");
 	}
 	if (strcmp(codes, c->codes) != 0) {
 		snprintf(why, len, "codes \"%s\", expected \"%s\"", codes,
@@ -1627,20 +1489,16 @@ test_twin(void **state)
 	X509_STORE		*st;
 	STACK_OF(X509)		*sk;
 	json_t			*doc;
-	json_error_t		 jerr;
-	const char		*tmp;
 	char			 bin[PATH_MAX], ft[PATH_MAX], dir[PATH_MAX];
 	char			 chainf[PATH_MAX + 16], caf[PATH_MAX + 16];
-	char			 outf[PATH_MAX + 16], errf[PATH_MAX + 16];
 	char			 when[32], warn[16], crit[16], why[2048] = "";
-	char			*argv[32 + 2 * 8], *out, *err;
-	struct tm		 tm;
+	char			*argv[32 + 2 * 8], *err;
 	long long		 days = 12345;
 	size_t			 i, nca, n, nroots, na = 0;
 	int			 rc;
 
-	twin_binary(bin, sizeof(bin));
-	twin_faketime(ft, sizeof(ft));
+	runbin_binary(bin, sizeof(bin));
+	runbin_faketime(ft, sizeof(ft));
 	leaf = mint_row(c, ca, &nca);
 	n = sent_of(c, leaf, ca, nca, sent);
 	st = store_for(c, leaf, ca);
@@ -1669,19 +1527,12 @@ test_twin(void **state)
 		nroots = 1;
 		break;
 	}
-	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	snprintf(dir, sizeof(dir), "%s/eptwin.XXXXXX", tmp);
-	assert_non_null(mkdtemp(dir));
+	runbin_tmpdir(dir, sizeof(dir), "eptwin");
 	snprintf(chainf, sizeof(chainf), "%s/chain.pem", dir);
 	snprintf(caf, sizeof(caf), "%s/ca.pem", dir);
-	snprintf(outf, sizeof(outf), "%s/out.json", dir);
-	snprintf(errf, sizeof(errf), "%s/err", dir);
-	twin_pem(chainf, sent, n);
-	twin_pem(caf, roots, nroots);
-
-	assert_non_null(gmtime_r(&F.now, &tm));
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	runbin_pem(chainf, sent, n);
+	runbin_pem(caf, roots, nroots);
+	runbin_when(F.now, when, sizeof(when));
 	snprintf(warn, sizeof(warn), "%d", pol.warn_days);
 	snprintf(crit, sizeof(crit), "%d", pol.crit_days);
 #define ARG(s)	(argv[na++] = (char *)(uintptr_t)(s))
@@ -1702,27 +1553,15 @@ test_twin(void **state)
 	argv[na] = NULL;
 #undef ARG
 
-	rc = twin_run(argv, outf, errf);
-	out = twin_slurp(outf);
-	err = twin_slurp(errf);
-	if (rc == -1)
-		snprintf(why, sizeof(why), "no exit in %d s", TWIN_TIMEOUT);
-	else if ((doc = json_load_file(outf, 0, &jerr)) == NULL)
-		snprintf(why, sizeof(why), "exit %d, no JSON (%s); stderr: %s",
-		    rc, jerr.text, err);
-	else {
+	if ((doc = runbin_json(argv, dir, &rc, &err, why, sizeof(why))) !=
+	    NULL) {
 		twin_compare(c, doc, rc, &fs, days, why, sizeof(why));
 		json_decref(doc);
 	}
 	if (why[0] == '\0' && err[0] != '\0')
 		snprintf(why, sizeof(why), "stderr: %s", err);
 
-	unlink(chainf);
-	unlink(caf);
-	unlink(outf);
-	unlink(errf);
-	rmdir(dir);
-	free(out);
+	runbin_rmdir(dir);
 	free(err);
 	findings_free(&fs);
 	if (st != F.store && st != F.empty)
