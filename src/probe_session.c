@@ -528,6 +528,12 @@ probe_finish(struct probe *p, enum probe_error err, const char *cause)
 	const SSL_CIPHER	*c;
 	struct timespec		 now;
 
+	/* Never OK without a server certificate (see tlsctx_client()). */
+	if (err == PROBE_OK && (p->chain == NULL || sk_X509_num(p->chain) == 0)) {
+		err = PROBE_HANDSHAKE_FAILED;
+		cause = "the handshake completed without a server certificate";
+	}
+
 	memset(&o, 0, sizeof(o));
 	o.err = err;
 	snprintf(o.cause, sizeof(o.cause), "%s", cause);

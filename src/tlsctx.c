@@ -46,7 +46,9 @@ tlsctx_cause(char **cause, const char *what, const char *arg)
  * secure renegotiation, and then *report* those weaknesses. So the security
  * level is 0, every protocol version and cipher is allowed, and legacy
  * server connect is on. No application data is ever sent over these
- * connections, so nothing is exposed by the weaker settings.
+ * connections, so nothing is exposed by the weaker settings. Except the
+ * anonymous and null suites: a server that takes one presents no
+ * certificate, and a probe that sees none must not come back OK.
  *
  * No verification happens in the handshake: a certificate problem is a
  * finding, never a reason to abort. The engine (probe.c) installs the
@@ -64,7 +66,8 @@ tlsctx_client(char **cause)
 	SSL_CTX_set_security_level(ctx, 0);
 	if (!SSL_CTX_set_min_proto_version(ctx, 0) ||
 	    !SSL_CTX_set_max_proto_version(ctx, 0) ||
-	    !SSL_CTX_set_cipher_list(ctx, "ALL:COMPLEMENTOFDEFAULT:@SECLEVEL=0")) {
+	    !SSL_CTX_set_cipher_list(ctx,
+	    "ALL:COMPLEMENTOFDEFAULT:!aNULL:!eNULL:@SECLEVEL=0")) {
 		tlsctx_cause(cause, "SSL_CTX settings", NULL);
 		SSL_CTX_free(ctx);
 		return NULL;
