@@ -121,6 +121,11 @@ typedef void	(*probe_srv_cb)(const char *name, const struct probe_srv_rr *,
 /* The engine borrows ctx, which must outlive it. NULL with *cause on error. */
 struct probe_engine	*probe_engine_new(SSL_CTX *ctx, int concurrency,
 			    char **cause);
+/*
+ * Probes still queued or in flight are reported first, each once, as
+ * PROBE_TIMEOUT with the cause "stopped before it ended", so that their
+ * owners free what they hold for them (a forced stop).
+ */
 void			 probe_engine_free(struct probe_engine *);
 void			 probe_engine_set_concurrency(struct probe_engine *, int);
 /* Run the loop until nothing is pending or probe_engine_stop(). */

@@ -14,6 +14,7 @@
 struct probe	*probe_session_new(struct probe_engine *,
 		    const struct probe_req *, probe_done_cb, void *);
 void		 probe_session_begin(struct probe *);
-void		 probe_session_free(struct probe *);
+/* End a running probe now: reported as PROBE_TIMEOUT with cause, freed. */
+void		 probe_session_abort(struct probe *, const char *cause);
 
 #endif

@@ -84,7 +84,7 @@ probe_engine_new(SSL_CTX *ctx, int concurrency, char **cause)
 	return eng;
 }
 
-/* Free an engine; probes queued or in flight are dropped without callback. */
+/* Free an engine; probes queued or in flight are reported first (TIMEOUT). */
 void
 probe_engine_free(struct probe_engine *eng)
 {
@@ -98,15 +98,19 @@ probe_engine_free(struct probe_engine *eng)
 		event_free(s->ev);
 		free(s);
 	}
+	/*
+	 * A forced stop: every probe left is reported (TIMEOUT) and freed, so
+	 * that its owner frees what it holds for it; nothing new starts.
+	 */
+	eng->stopping = 1;
 	while ((p = TAILQ_FIRST(&eng->queue)) != NULL) {
 		TAILQ_REMOVE(&eng->queue, p, entry);
-		probe_session_free(p);
+		TAILQ_INSERT_TAIL(&eng->running, p, entry);
+		eng->queued--;
+		eng->inflight++;
 	}
-	/* A forced stop: connections in flight are closed, unreported. */
-	while ((p = TAILQ_FIRST(&eng->running)) != NULL) {
-		TAILQ_REMOVE(&eng->running, p, entry);
-		probe_session_free(p);
-	}
+	while ((p = TAILQ_FIRST(&eng->running)) != NULL)
+		probe_session_abort(p, "stopped before it ended");
 	probe_srv_free(eng->srv);
 	evdns_base_free(eng->dns, 1);
 	event_base_free(eng->base);

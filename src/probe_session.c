@@ -115,21 +115,11 @@ probe_session_new(struct probe_engine *eng, const struct probe_req *req,
 	return p;
 }
 
-/* Drop a probe, queued or in flight, without calling its user. */
+/* End a running probe now (a forced stop): reported, then freed. */
 void
-probe_session_free(struct probe *p)
+probe_session_abort(struct probe *p, const char *cause)
 {
-	if (p->ev_set)
-		event_del(&p->ev);
-	evtimer_del(&p->deadline);
-	SSL_free(p->ssl);
-	if (p->fd != -1)
-		close(p->fd);
-	sk_X509_pop_free(p->chain, X509_free);
-	strlist_free(&p->acceptable_cas);
-	probe_sip_free(p);
-	free(p->sni);
-	free(p);
+	probe_finish(p, PROBE_TIMEOUT, cause);
 }
 
 /* Milliseconds since the probe began connecting. */
