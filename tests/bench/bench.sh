@@ -56,6 +56,7 @@ SAMPLE=${BENCH_SAMPLE:-50}
 RUNS=${BENCH_RUNS:-5}
 KEYS=${BENCH_KEYS:-ec rsa}
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
+. "$TOP/tests/bench/lib.sh"
 EDGEPROBE=${EDGEPROBE:-$TOP/$BUILD/edgeprobe}
 BENCHPKI=$TOP/$BUILD/bench/benchpki
 BENCHCOST=$TOP/$BUILD/bench/benchcost
@@ -84,24 +85,8 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/edgeprobe-bench.XXXXXX") || exit 1
 
 # Stop nginx (its master, then the worker if it lingers) and clean up.
 cleanup() {
-	if [ -n "$BBPID" ] && kill -0 "$BBPID" 2>/dev/null; then
-		kill -TERM "$BBPID" 2>/dev/null
-		i=0
-		while kill -0 "$BBPID" 2>/dev/null && [ $i -lt 50 ]; do
-			sleep 0.1
-			i=$((i + 1))
-		done
-		kill -KILL "$BBPID" 2>/dev/null
-	fi
-	if [ -n "$MASTER" ] && kill -0 "$MASTER" 2>/dev/null; then
-		kill -TERM "$MASTER" 2>/dev/null
-		i=0
-		while kill -0 "$MASTER" 2>/dev/null && [ $i -lt 50 ]; do
-			sleep 0.1
-			i=$((i + 1))
-		done
-		kill -KILL "$MASTER" 2>/dev/null
-	fi
+	bench_stop "$BBPID"
+	bench_stop "$MASTER"
 	[ -n "${WORKER:-}" ] && kill -KILL "$WORKER" 2>/dev/null
 	if [ "${BENCH_KEEP:-0}" = 1 ]; then
 		echo "bench: kept $T"

@@ -37,6 +37,7 @@ BUILD=${BUILD:-build}
 N=${SCALE_N:-100000}
 PORTS=${SCALE_PORTS:-5061}
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
+. "$TOP/tests/bench/lib.sh"
 EDGEPROBE=${EDGEPROBE:-$TOP/$BUILD/edgeprobe}
 GEN="sh $TOP/tests/bench/genconf.sh"
 TIME=/usr/bin/time
@@ -59,15 +60,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/edgeprobe-scale.XXXXXX") || exit 1
 
 cleanup() {
 	[ -n "$DPID" ] && kill -KILL "$DPID" 2>/dev/null
-	if [ -n "$MASTER" ] && kill -0 "$MASTER" 2>/dev/null; then
-		kill -TERM "$MASTER" 2>/dev/null
-		_i=0
-		while kill -0 "$MASTER" 2>/dev/null && [ $_i -lt 50 ]; do
-			sleep 0.1
-			_i=$((_i + 1))
-		done
-		kill -KILL "$MASTER" 2>/dev/null
-	fi
+	bench_stop "$MASTER"
 	[ -n "$WORKER" ] && kill -KILL "$WORKER" 2>/dev/null
 	if [ "${SCALE_KEEP:-0}" = 1 ]; then
 		echo "scale: kept $T" >&2
